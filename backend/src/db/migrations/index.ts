@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as m0001 from "./0001-init.js";
+
+/** Static, ordered map: bundling-proof and reviewable in one place. */
+const migrations: Record<string, Migration> = {
+  "0001-init": m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,11 @@
+import type { Generated } from "kysely";
+
+export interface ConversationMembersTable {
+  /** Increasing with join order: the longest-standing member has the smallest id. */
+  id: Generated<number>;
+  conversation_id: string;
+  user_id: string;
+  role: "owner" | "admin" | "member";
+  last_read_seq: number;
+  joined_at: string;
+}

@@ -1,0 +1,78 @@
+import type { Selectable } from "kysely";
+import type { Db } from "../db/database.js";
+import type { MessagesTable } from "../db/schema/messages.js";
+
+export type MessageRow = Selectable<MessagesTable>;
+
+export class NotAMemberError extends Error {}
+
+export function createMessagesStore(db: Db) {
+  return {
+    findByClientId(senderId: string, clientId: string) {
+      return db
+        .selectFrom("messages")
+        .selectAll()
+        .where("sender_id", "=", senderId)
+        .where("client_id", "=", clientId)
+        .executeTakeFirst();
+    },
+
+    /**
+     * Takes the next seq and stores the message in one transaction. The sender's read
+     * position moves to it in the same step, which doubles as an atomic membership check:
+     * a sender removed a moment ago updates no row and the whole send rolls back.
+     */
+    async insert(row: Omit<MessageRow, "seq" | "edited_at" | "deleted_at">): Promise<MessageRow> {
+      return db.transaction().execute(async (trx) => {
+        const conv = await trx
+          .updateTable("conversations")
+          .set((eb) => ({ last_seq: eb("last_seq", "+", 1), last_activity_at: row.created_at }))
+          .where("id", "=", row.conversation_id)
+          .returning("last_seq")
+          .executeTakeFirst();
+        if (!conv) throw new NotAMemberError();
+        const seq = conv.last_seq;
+        const member = await trx
+          .updateTable("conversation_members")
+          .set({ last_read_seq: seq })
+          .where("conversation_id", "=", row.conversation_id)
+          .where("user_id", "=", row.sender_id)
+          .executeTakeFirst();
+        if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
+        const stored: MessageRow = { ...row, seq, edited_at: null, deleted_at: null };
+        await trx.insertInto("messages").values(stored).execute();
+        return stored;
+      });
+    },
+
+    /** One page in ascending seq order, and whether more exist beyond it in the walked direction. */
+    async page(conversationId: string, q: { before?: number; after?: number; limit: number }) {
+      let query = db.selectFrom("messages").selectAll().where("conversation_id", "=", conversationId);
+      if (q.after !== undefined) query = query.where("seq", ">", q.after);
+      if (q.before !== undefined) query = query.where("seq", "<", q.before);
+      // With `after` we walk forward from it; otherwise backward from `before` (or the end).
+      const forward = q.after !== undefined;
+      const rows = await query
+        .orderBy("seq", forward ? "asc" : "desc")
+        .limit(q.limit + 1)
+        .execute();
+      const hasMore = rows.length > q.limit;
+      const page = rows.slice(0, q.limit);
+      if (!forward) page.reverse();
+      return { rows: page, hasMore };
+    },
+
+    async lastMessages(conversationIds: readonly string[]): Promise<MessageRow[]> {
+      if (conversationIds.length === 0) return [];
+      return db
+        .selectFrom("messages as m")
+        .innerJoin("conversations as c", (j) =>
+          j.onRef("c.id", "=", "m.conversation_id").onRef("c.last_seq", "=", "m.seq"),
+        )
+        .selectAll("m")
+        .where("c.id", "in", conversationIds)
+        .execute();
+    },
+  };
+}
+export type MessagesStore = ReturnType<typeof createMessagesStore>;

@@ -1,0 +1,78 @@
+import { limits, MarkReadPayload, SendMessagePayload, SyncPayload, TypingPayload } from "@chat/protocol";
+import type { ConversationsService } from "../conversations/conversations.service.js";
+import type { ConversationsStore } from "../conversations/conversations.store.js";
+import type { Logger } from "../logger.js";
+import type { MessagesService } from "../messages/messages.service.js";
+import type { UsersStore } from "../users/users.store.js";
+import { onCommand } from "./command.js";
+import type { PresenceStore } from "./presence.js";
+import type { IoServer, Realtime } from "./realtime.js";
+import { sessionRoom, userRoom } from "./realtime.js";
+import type { TypingRelay } from "./typing.js";
+
+interface Deps {
+  io: IoServer;
+  realtime: Realtime;
+  presence: PresenceStore;
+  typing: TypingRelay;
+  conversations: ConversationsService;
+  conversationsStore: ConversationsStore;
+  messages: MessagesService;
+  users: UsersStore;
+  logger: Logger;
+}
+
+/** Per-connection wiring: rooms, presence, and the client commands. */
+export function handleConnections(deps: Deps) {
+  const { io, realtime, presence, typing, conversations, conversationsStore, messages, users, logger } = deps;
+
+  async function announcePresence(userId: string, online: boolean, lastSeenAt: string | null) {
+    const contacts = await conversationsStore.contactIds(userId);
+    realtime.emitToUsers(contacts.length ? contacts : [userId], "presence", { userId, online, lastSeenAt });
+  }
+
+  io.on("connection", (socket) => {
+    const { userId, sessionId } = socket.data;
+    socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    const log = logger.child({ userId, socketId: socket.id });
+
+    presence
+      .connect(userId, socket.id)
+      .then((cameOnline) => (cameOnline ? announcePresence(userId, true, null) : undefined))
+      .catch((err) => log.error({ err }, "presence connect failed"));
+
+    socket.on("disconnect", () => {
+      typing.stopSocket(socket.id);
+      presence
+        .disconnect(userId, socket.id)
+        .then(async (wentOffline) => {
+          if (!wentOffline) return;
+          const at = new Date().toISOString();
+          await users.setLastSeen(userId, at);
+          await announcePresence(userId, false, at);
+        })
+        .catch((err) => log.error({ err }, "presence disconnect failed"));
+    });
+
+    onCommand(socket, "send_message", SendMessagePayload, log, async (input) => {
+      const { message } = await messages.send(userId, input);
+      typing.stopConversation(socket.id, input.conversationId);
+      return { message };
+    });
+
+    onCommand(socket, "mark_read", MarkReadPayload, log, async (input) => {
+      await conversations.markRead(userId, input.conversationId, input.seq);
+      return undefined;
+    });
+
+    onCommand(socket, "typing", TypingPayload, log, async (input) => {
+      const { members } = await conversations.requireMember(input.conversationId, userId);
+      typing.update(socket.id, userId, input.conversationId, input.typing, members.keys());
+      return undefined;
+    });
+
+    onCommand(socket, "sync", SyncPayload, log, async (input) =>
+      messages.history(userId, input.conversationId, { after: input.after, limit: input.limit ?? limits.pageSizeMax }),
+    );
+  });
+}

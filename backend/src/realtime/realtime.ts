@@ -1,0 +1,61 @@
+import type { ClientToServerEvents, ServerToClientEvents } from "@chat/protocol";
+import type { Server } from "socket.io";
+
+export interface SocketData {
+  userId: string;
+  sessionId: string;
+}
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** Messages between nodes (through the adapter when Redis is configured). */
+export interface InterServerEvents {
+  membership_changed: (conversationId: string) => void;
+}
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
+
+/** What services may do to connected clients: emit to users' rooms, cut sessions off. */
+export function createRealtime(io: IoServer) {
+  const membershipListeners: Array<(conversationId: string) => void> = [];
+  io.on("membership_changed", (id) => {
+    for (const l of membershipListeners) l(id);
+  });
+  return {
+    /** One emit to all the users' rooms: each socket gets it once, on every node. */
+    emitToUsers<E extends keyof ServerToClientEvents>(userIds: Iterable<string>, event: E, ...args: Args<E>) {
+      const rooms = Array.from(userIds, userRoom);
+      if (rooms.length === 0) return;
+      io.to(rooms).emit(event, ...args);
+    },
+    /** Like emitToUsers, except to the sockets of one session (the caller's own tab). */
+    emitToUsersExceptSession<E extends keyof ServerToClientEvents>(
+      userIds: Iterable<string>,
+      exceptSessionId: string,
+      event: E,
+      ...args: Args<E>
+    ) {
+      const rooms = Array.from(userIds, userRoom);
+      if (rooms.length === 0) return;
+      io.to(rooms)
+        .except(sessionRoom(exceptSessionId))
+        .emit(event, ...args);
+    },
+    disconnectSession(sessionId: string) {
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
+    },
+    disconnectUser(userId: string) {
+      io.in(userRoom(userId)).disconnectSockets(true);
+    },
+    /** Tells every other node a conversation's membership changed (no-op on one node). */
+    publishMembershipChange(conversationId: string) {
+      io.serverSideEmit("membership_changed", conversationId);
+    },
+    onMembershipChange(listener: (conversationId: string) => void) {
+      membershipListeners.push(listener);
+    },
+  };
+}
+export type Realtime = ReturnType<typeof createRealtime>;
