@@ -33,8 +33,8 @@ export interface AppDeps {
   /** Requests outside /api and /socket.io go here (the Next.js handler). */
   frontend?: (req: IncomingMessage, res: ServerResponse) => unknown;
   presence?: PresenceStore;
-  /** Login/register budget per 15 minutes; tests and benchmarks raise it. */
-  authRateLimit?: { perIp: number; perUsername: number };
+  /** Tests shorten the typing expiry. */
+  typingTtlMs?: number;
 }
 
 /** Wires the features into one HTTP server + Socket.IO server. No side effects until listen. */
@@ -44,7 +44,7 @@ export function createApp(deps: AppDeps) {
   const app = express();
   const httpServer = createServer(app);
   const io = createSocketServer(httpServer, config.allowedOrigins);
-  const realtime = createRealtime(io);
+  const realtime = createRealtime(io, { clustered: Boolean(config.redisUrl) });
   const presence = deps.presence ?? createMemoryPresence();
 
   const stores = {
@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps) {
     conversations: createConversationsStore(db),
     messages: createMessagesStore(db),
   };
-  const rate = deps.authRateLimit ?? { perIp: 100, perUsername: 10 };
+  const rate = config.authRateLimit;
   const auth = createAuthService({
     users: stores.users,
     sessions: stores.sessions,
@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps) {
     realtime,
   });
   const messages = createMessagesService({ messages: stores.messages, conversations, realtime });
-  const typing = createTypingRelay(realtime);
+  const typing = createTypingRelay(realtime, deps.typingTtlMs);
 
   authenticateSockets(io, auth);
   handleConnections({

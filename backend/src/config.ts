@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SERVE_FRONTEND: z.preprocess(empty, bool.optional()),
   FRONTEND_DEV: z.preprocess(empty, bool.optional()),
+  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
+  AUTH_RATE_LIMIT_PER_USERNAME: z.coerce.number().int().min(1).default(10),
   JSON_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/, "must look like 64kb")
@@ -65,6 +67,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Next.js in dev mode (hot reload) instead of the production build. */
     frontendDev: e.FRONTEND_DEV ?? false,
     jsonBodyLimit: e.JSON_BODY_LIMIT,
+    /** Login + register attempts per 15 minutes. */
+    authRateLimit: { perIp: e.AUTH_RATE_LIMIT_PER_IP, perUsername: e.AUTH_RATE_LIMIT_PER_USERNAME },
   };
 }
 

@@ -18,7 +18,7 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
 /** What services may do to connected clients: emit to users' rooms, cut sessions off. */
-export function createRealtime(io: IoServer) {
+export function createRealtime(io: IoServer, opts: { clustered: boolean }) {
   const membershipListeners: Array<(conversationId: string) => void> = [];
   io.on("membership_changed", (id) => {
     for (const l of membershipListeners) l(id);
@@ -51,7 +51,7 @@ export function createRealtime(io: IoServer) {
     },
     /** Tells every other node a conversation's membership changed (no-op on one node). */
     publishMembershipChange(conversationId: string) {
-      io.serverSideEmit("membership_changed", conversationId);
+      if (opts.clustered) io.serverSideEmit("membership_changed", conversationId);
     },
     onMembershipChange(listener: (conversationId: string) => void) {
       membershipListeners.push(listener);

@@ -5,7 +5,7 @@ import type { Realtime } from "./realtime.js";
  * Relays typing to the other members and stops it on the server's clock: a `typing: true`
  * not renewed within the TTL, or whose socket went away, is announced as stopped.
  */
-export function createTypingRelay(realtime: Realtime, ttlMs = limits.typingTtlMs) {
+export function createTypingRelay(realtime: Realtime, ttlMs: number = limits.typingTtlMs) {
   // socketId -> conversationId -> expiry timer
   const active = new Map<string, Map<string, { timer: NodeJS.Timeout; recipients: string[]; userId: string }>>();
 

@@ -1,3 +1,5 @@
+import { redirect } from "next/navigation";
+
 export default function Home() {
-  return <main>Chat is running. The web client is on its way.</main>;
+  redirect("/chat");
 }

@@ -1,0 +1,160 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConversationsStore } from "../src/conversations/conversations.store.js";
+import { type DbHandle, migrateToLatest } from "../src/db/database.js";
+import { isUniqueViolation } from "../src/db/errors.js";
+import { createMessagesStore, NotAMemberError } from "../src/messages/messages.store.js";
+import { createUsersStore } from "../src/users/users.store.js";
+import { createStorage, dialects, openStorageDb, type TestStorage } from "./helpers/server.js";
+
+describe.each(dialects)("storage (%s)", (dialect) => {
+  let storage: TestStorage;
+  let handle: DbHandle;
+  let users: ReturnType<typeof createUsersStore>;
+  let conversations: ReturnType<typeof createConversationsStore>;
+  let messages: ReturnType<typeof createMessagesStore>;
+  const now = new Date().toISOString();
+
+  beforeAll(async () => {
+    storage = await createStorage(dialect);
+    handle = await openStorageDb(storage);
+    users = createUsersStore(handle.db);
+    conversations = createConversationsStore(handle.db);
+    messages = createMessagesStore(handle.db);
+  });
+  afterAll(async () => {
+    await handle.close();
+    await storage.drop();
+  });
+
+  async function user(name = randomUUID().slice(0, 12)) {
+    const row = {
+      id: randomUUID(),
+      username: name,
+      username_key: name.toLowerCase(),
+      display_name: name,
+      password_hash: "x",
+      avatar_url: null,
+      created_at: now,
+      last_seen_at: null,
+    };
+    await users.insert(row);
+    return row.id;
+  }
+
+  async function group(owner: string, members: string[]) {
+    const id = randomUUID();
+    await conversations.createGroup(
+      { id, type: "group", name: "g", direct_key: null, created_at: now, last_seq: 0, last_activity_at: now },
+      owner,
+      members,
+    );
+    return id;
+  }
+
+  const message = (conversationId: string, senderId: string, clientId = randomUUID()) => ({
+    id: randomUUID(),
+    conversation_id: conversationId,
+    sender_id: senderId,
+    client_id: clientId,
+    text: "hi",
+    created_at: new Date().toISOString(),
+  });
+
+  it("migrates idempotently", async () => {
+    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db);
+    expect(await users.search("", 1)).toBeDefined();
+  });
+
+  it("enforces case-insensitive usernames through username_key", async () => {
+    await user("SameName");
+    await expect(user("samename")).rejects.toSatisfy(isUniqueViolation);
+  });
+
+  it("assigns gap-free seqs to concurrent inserts", async () => {
+    const a = await user();
+    const b = await user();
+    const conv = await group(a, [b]);
+    const rows = await Promise.all(Array.from({ length: 50 }, (_, i) => messages.insert(message(conv, i % 2 ? a : b))));
+    expect(rows.map((r) => r.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect((await conversations.findById(conv))?.last_seq).toBe(50);
+  });
+
+  it("refuses a duplicate (sender, clientId) and rolls the seq back", async () => {
+    const a = await user();
+    const conv = await group(a, []);
+    await messages.insert(message(conv, a, "same"));
+    await expect(messages.insert(message(conv, a, "same"))).rejects.toSatisfy(isUniqueViolation);
+    expect((await conversations.findById(conv))?.last_seq).toBe(1);
+    expect((await messages.insert(message(conv, a))).seq).toBe(2);
+  });
+
+  it("refuses a (conversation, seq) duplicate at the database level", async () => {
+    const a = await user();
+    const conv = await group(a, []);
+    const row = await messages.insert(message(conv, a));
+    await expect(
+      handle.db
+        .insertInto("messages")
+        .values({ ...message(conv, a), seq: row.seq, edited_at: null, deleted_at: null })
+        .execute(),
+    ).rejects.toSatisfy(isUniqueViolation);
+  });
+
+  it("stores nothing for a sender who is not a member", async () => {
+    const a = await user();
+    const stranger = await user();
+    const conv = await group(a, []);
+    await expect(messages.insert(message(conv, stranger))).rejects.toBeInstanceOf(NotAMemberError);
+    await expect(messages.insert(message("no-such-conversation", a))).rejects.toBeInstanceOf(NotAMemberError);
+    expect((await conversations.findById(conv))?.last_seq).toBe(0);
+    expect((await messages.page(conv, { limit: 10 })).rows).toEqual([]);
+  });
+
+  it("creates one direct conversation per pair under concurrent creation", async () => {
+    const a = await user();
+    const b = await user();
+    const key = [a, b].sort().join(":");
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        conversations.createDirect(
+          {
+            id: randomUUID(),
+            type: "direct",
+            name: null,
+            direct_key: key,
+            created_at: now,
+            last_seq: 0,
+            last_activity_at: now,
+          },
+          [a, b],
+        ),
+      ),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    const roles = await conversations.memberRoles(results[0]!.id);
+    expect([...roles.keys()].sort()).toEqual([a, b].sort());
+  });
+
+  it("keeps read positions monotonic and within lastSeq", async () => {
+    const a = await user();
+    const b = await user();
+    const conv = await group(a, [b]);
+    for (let i = 0; i < 3; i++) await messages.insert(message(conv, a));
+    expect(await conversations.markRead(conv, b, 2)).toBe(2);
+    expect(await conversations.markRead(conv, b, 1)).toBeUndefined();
+    expect(await conversations.markRead(conv, b, 100)).toBe(3);
+    expect(await conversations.markRead(conv, b, 100)).toBeUndefined();
+    expect(await conversations.markRead(conv, await user(), 1)).toBeUndefined();
+  });
+
+  it("deletes a group with its messages when its last member leaves", async () => {
+    const a = await user();
+    const conv = await group(a, []);
+    await messages.insert(message(conv, a));
+    expect(await conversations.removeMember(conv, a)).toEqual({ deleted: true });
+    expect(await conversations.findById(conv)).toBeUndefined();
+    expect((await messages.page(conv, { limit: 10 })).rows).toEqual([]);
+  });
+});

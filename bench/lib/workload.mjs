@@ -1,0 +1,175 @@
+// Drives one load step: every client sends at the same fixed rate (open loop: sends do
+// not wait for acks), and every receiving socket checks what arrives. Latency is taken
+// on the load generator's one clock: the send time travels inside the message text.
+import { performance } from "node:perf_hooks";
+import { Histogram } from "./histogram.mjs";
+
+const WARMUP_S = 1;
+const DRAIN_LIMIT_MS = 15_000;
+
+export function createWorkload({ sockets, conversations, textBytes, server }) {
+  const n = sockets.length;
+  const convOf = new Array(n);
+  for (const c of conversations) for (const m of c.members) convOf[m] = c;
+  const pad = "x".repeat(textBytes);
+  let step = 0;
+  let st;
+
+  sockets.forEach((socket, r) => {
+    socket.on("new_message", ({ message }) => {
+      const now = performance.now();
+      const [stepId, s, k] = message.clientId.split("-").map(Number);
+      if (stepId !== step || !st) {
+        if (st) st.stray++;
+        return;
+      }
+      let seen = st.recv[r].get(s);
+      if (!seen) {
+        seen = new Uint8Array(st.cap);
+        st.recv[r].set(s, seen);
+      }
+      if (seen[k] < 255) seen[k]++;
+      st.received++;
+      const sentAt = Number.parseFloat(message.text);
+      if (sentAt >= st.from && sentAt < st.to) st.latency.record(now - sentAt);
+      if (now >= st.from && now < st.to) st.deliveredInWindow++;
+    });
+  });
+
+  function send(c, k) {
+    const conv = convOf[c];
+    const sentAt = performance.now();
+    const text = `${sentAt.toFixed(3)} ${pad}`.slice(0, textBytes);
+    const state = st;
+    state.sentCount[c] = k + 1;
+    sockets[c].emit("send_message", { conversationId: conv.id, clientId: `${step}-${c}-${k}`, text }, (ack) => {
+      const now = performance.now();
+      state.acks++;
+      if (!ack?.ok) {
+        state.ackErrors++;
+        if (state.ackErrors <= 3) state.errorSamples.push(ack?.error ?? ack);
+        return;
+      }
+      state.okAcked[c][k] = 1;
+      state.expected += conv.members.length;
+      if (sentAt >= state.from && sentAt < state.to) {
+        state.ackLatency.record(now - sentAt);
+        state.ackedInWindow++;
+      }
+    });
+  }
+
+  /** Counts, per receiving socket and sent message, deliveries that never came or came twice. */
+  function audit() {
+    let lost = 0;
+    let duplicated = 0;
+    let unexpected = 0;
+    for (const conv of conversations) {
+      for (const r of conv.members) {
+        for (const s of conv.members) {
+          const seen = st.recv[r].get(s);
+          for (let k = 0; k < st.sentCount[s]; k++) {
+            const got = seen ? seen[k] : 0;
+            if (st.okAcked[s][k]) {
+              if (got === 0) lost++;
+              else if (got > 1) duplicated += got - 1;
+            } else if (got > 0) unexpected += got;
+          }
+        }
+      }
+    }
+    return { lost, duplicated, unexpected };
+  }
+
+  async function run(rate, seconds) {
+    step++;
+    const total = Math.max(n, Math.floor(rate * (WARMUP_S + seconds)));
+    const cap = Math.ceil(total / n) + 1;
+    const start = performance.now() + 20;
+    st = {
+      cap,
+      from: start + WARMUP_S * 1000,
+      to: start + (WARMUP_S + seconds) * 1000,
+      recv: Array.from({ length: n }, () => new Map()),
+      sentCount: new Uint32Array(n),
+      okAcked: Array.from({ length: n }, () => new Uint8Array(cap)),
+      latency: new Histogram(),
+      ackLatency: new Histogram(),
+      received: 0,
+      expected: 0,
+      acks: 0,
+      ackErrors: 0,
+      errorSamples: [],
+      ackedInWindow: 0,
+      deliveredInWindow: 0,
+      stray: 0,
+    };
+    // Clients take turns in a shuffled order, so each sends every n/rate seconds.
+    const order = Array.from({ length: n }, (_, i) => i).sort(() => Math.random() - 0.5);
+    const serverAtStart = { t: 0, s: null };
+    let rssPeak = 0;
+    let loadCpu = null;
+    let sent = 0;
+    await new Promise((resolve) => {
+      const timer = setInterval(() => {
+        const now = performance.now();
+        if (!serverAtStart.s && now >= st.from) {
+          serverAtStart.s = server.stats();
+          serverAtStart.t = now;
+          loadCpu = process.cpuUsage();
+        }
+        const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
+        while (sent < due) {
+          send(order[sent % n], Math.floor(sent / n));
+          sent++;
+        }
+        if (sent >= total && now >= st.to) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 1);
+      const sampler = setInterval(() => {
+        if (!server.alive()) return;
+        rssPeak = Math.max(rssPeak, server.stats().rss);
+        if (performance.now() > st.to) clearInterval(sampler);
+      }, 250);
+    });
+    const end = server.stats();
+    const windowS = (performance.now() - serverAtStart.t) / 1000;
+    const loadCpuUsed = process.cpuUsage(loadCpu);
+    const serverCpu = serverAtStart.s ? (end.cpu - serverAtStart.s.cpu) / windowS : null;
+
+    // Drain: wait for every ack and every expected delivery, then a moment for duplicates.
+    const drainStart = performance.now();
+    while (performance.now() - drainStart < DRAIN_LIMIT_MS) {
+      if (st.acks === sent && st.received >= st.expected) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const { lost, duplicated, unexpected } = audit();
+    return {
+      offeredRate: rate,
+      clients: n,
+      seconds,
+      sent,
+      acked: st.acks,
+      ackErrors: st.ackErrors,
+      errorSamples: st.errorSamples,
+      missingAcks: sent - st.acks,
+      messagesPerSec: Math.round(st.ackedInWindow / seconds),
+      deliveriesPerSec: Math.round(st.deliveredInWindow / seconds),
+      latency: st.latency.summary(),
+      ackLatency: st.ackLatency.summary(),
+      lost,
+      duplicated,
+      unexpected,
+      stray: st.stray,
+      serverCpu: serverCpu === null ? null : Math.round(serverCpu * 100),
+      serverRssPeakMB: Math.round(Math.max(rssPeak, end.rss) / 1048576),
+      loadgenCpu: Math.round(((loadCpuUsed.user + loadCpuUsed.system) / 1e6 / windowS) * 100),
+      drainMs: Math.round(performance.now() - drainStart),
+    };
+  }
+
+  return { run };
+}

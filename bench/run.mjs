@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// npm run bench: the app and a bare Socket.IO relay under the same load, one after the
+// other in one run, compared figure by figure. See docs/performance.md.
+import { cpus, totalmem } from "node:os";
+import { closeAll, connectAll } from "./lib/clients.mjs";
+import { readOptions } from "./lib/options.mjs";
+import { printTable, tableRows, writeResults } from "./lib/report.mjs";
+import { canPin, loadCore, pin, serverCore, startServer } from "./lib/servers.mjs";
+import { planConversations, prefixOf, setUpApp, setUpBaseline } from "./lib/topology.mjs";
+import { createWorkload } from "./lib/workload.mjs";
+
+const P99_LIMIT_MS = 50;
+const SWEEP_CLIENTS = [500, 1000, 2000, 5000];
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const opts = readOptions();
+const pinned = opts.pin && canPin();
+opts.pin = pinned;
+const began = Date.now();
+const running = new Set();
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, async () => {
+    for (const s of running) await s.stop().catch(() => {});
+    process.exit(130);
+  });
+}
+
+const sweepClients = opts.sweep ? SWEEP_CLIENTS : [];
+const userCount = Math.max(opts.clients, ...sweepClients, opts.sweep ? opts.connections : 0);
+const plan = planConversations(userCount, opts.groupSize, opts.directShare);
+
+function passes(step) {
+  return (
+    step.latency.p99 !== null &&
+    step.latency.p99 < P99_LIMIT_MS &&
+    step.lost + step.duplicated + step.unexpected + step.ackErrors + step.missingAcks === 0 &&
+    step.messagesPerSec >= 0.95 * step.offeredRate
+  );
+}
+
+function describe(side, s) {
+  return (
+    `${side.padEnd(8)} ${String(s.clients).padStart(5)} clients ${String(s.offeredRate).padStart(6)} msg/s offered: ` +
+    `${s.messagesPerSec} acked/s, ${s.deliveriesPerSec} deliveries/s, p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms, ` +
+    `server CPU ${s.serverCpu}%, loadgen CPU ${s.loadgenCpu}%, lost ${s.lost}, dup ${s.duplicated}` +
+    (s.ackErrors ? `, ack errors ${s.ackErrors} ${JSON.stringify(s.errorSamples)}` : "") +
+    (s.missingAcks ? `, missing acks ${s.missingAcks}` : "") +
+    ` -> ${s.pass ? "pass" : "FAIL"}`
+  );
+}
+
+/** Highest offered rate that passes: grow geometrically until a step fails, then bisect. */
+async function searchRate(runStep) {
+  const factor = opts.sweep ? 1.4 : 1.6;
+  const bisections = opts.sweep ? 3 : 1;
+  let lo = null;
+  let hi = null;
+  let rate = 1000;
+  while (hi === null && rate <= 100_000) {
+    const s = await runStep(rate);
+    if (s.pass) {
+      lo = s;
+      rate = Math.round(rate * factor);
+    } else hi = rate;
+  }
+  while (lo === null && rate > 50) {
+    rate = Math.round(rate / 2);
+    const s = await runStep(rate);
+    if (s.pass) lo = s;
+  }
+  for (let i = 0; i < bisections && lo && hi; i++) {
+    const mid = Math.round((lo.offeredRate + hi) / 2 / 50) * 50;
+    if (mid <= lo.offeredRate || mid >= hi) break;
+    const s = await runStep(mid);
+    if (s.pass) lo = s;
+    else hi = mid;
+  }
+  return lo;
+}
+
+async function idleMemory(server, url, users) {
+  const rssNow = async () => {
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      samples.push(server.stats().rss);
+      await sleep(200);
+    }
+    return samples.sort((a, b) => a - b)[2];
+  };
+  const perUser = Math.ceil(opts.connections / users.length);
+  const tokens = Array.from({ length: opts.connections }, (_, i) => users[i % users.length].token);
+  await sleep(1000);
+  const before = await rssNow();
+  const sockets = await connectAll(url, tokens);
+  await sleep(2000);
+  const after = await rssNow();
+  closeAll(sockets);
+  await sleep(1000);
+  const kb = (after - before) / 1024 / opts.connections;
+  log(
+    `  idle: ${opts.connections} connections (${perUser} per user): RSS +${Math.round((after - before) / 1048576)} MB = ${kb.toFixed(1)} KB each`,
+  );
+  return {
+    connections: opts.connections,
+    socketsPerUser: perUser,
+    rssBeforeMB: before / 1048576,
+    rssAfterMB: after / 1048576,
+    kbPerConnection: kb,
+  };
+}
+
+async function runSide(side, referenceRate) {
+  log(`\n== ${side}: starting server`);
+  const server = await startServer(side, opts);
+  running.add(server);
+  const steps = [];
+  const out = { steps };
+  try {
+    const t0 = Date.now();
+    const world = await (side === "app" ? setUpApp : setUpBaseline)(server.url, plan, userCount);
+    log(
+      `  set-up: ${userCount} users, ${world.conversations.length} conversations in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    if (pinned) {
+      pin(server.pid, serverCore);
+      pin(process.pid, loadCore);
+    }
+    out.idle = await idleMemory(server, server.url, world.users);
+
+    const withClients = async (clients, fn) => {
+      const conversations = prefixOf(world.conversations, clients);
+      const active = conversations.reduce((n, c) => n + c.members.length, 0);
+      const sockets = await connectAll(
+        server.url,
+        world.users.slice(0, active).map((u) => u.token),
+      );
+      try {
+        return await fn(createWorkload({ sockets, conversations, textBytes: opts.textBytes, server }));
+      } finally {
+        closeAll(sockets);
+        await sleep(500);
+      }
+    };
+    const runStep = (wl) => async (rate) => {
+      const s = await wl.run(rate, opts.stepSeconds);
+      s.pass = passes(s);
+      steps.push(s);
+      log(`  ${describe(side, s)}`);
+      if (!server.alive()) throw new Error(`${side} server died:\n${server.output()}`);
+      return s;
+    };
+
+    await withClients(opts.clients, async (wl) => {
+      const step = runStep(wl);
+      if (opts.rate) {
+        out.reference = await step(opts.rate);
+        return;
+      }
+      out.sustained = await searchRate(step);
+      const ref = referenceRate ?? Math.round((out.sustained?.offeredRate ?? 1000) / 2 / 50) * 50;
+      out.reference = await step(ref);
+    });
+    const ref = out.reference.offeredRate;
+    out.connectionSweep = [];
+    for (const clients of sweepClients) {
+      out.connectionSweep.push(await withClients(clients, (wl) => runStep(wl)(ref)));
+    }
+    out.peakRssMB = Math.max(...steps.map((s) => s.serverRssPeakMB));
+    out.lost = steps.reduce((n, s) => n + s.lost, 0);
+    out.duplicated = steps.reduce((n, s) => n + s.duplicated, 0);
+    out.errors = steps.reduce((n, s) => n + s.ackErrors + s.missingAcks + s.unexpected, 0);
+    return out;
+  } finally {
+    await server.stop();
+    running.delete(server);
+  }
+}
+
+const result = {
+  startedAt: new Date(began).toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? "unknown",
+    memGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
+  pinned,
+  cores: { server: serverCore, load: loadCore },
+  options: opts,
+  topology: {
+    users: userCount,
+    groups: prefixOf(
+      plan.map((members) => ({ members })),
+      opts.clients,
+    ).filter((c) => c.members.length > 2).length,
+    directs: prefixOf(
+      plan.map((members) => ({ members })),
+      opts.clients,
+    ).filter((c) => c.members.length === 2).length,
+  },
+  sides: {},
+};
+
+try {
+  // The app goes first: the reference rate for both sides is half the app's sustained rate.
+  for (const side of ["app", "baseline"].filter((s) => opts.sides.includes(s))) {
+    result.sides[side] = await runSide(side, result.referenceRate);
+    result.referenceRate ??= result.sides[side].reference.offeredRate;
+  }
+  result.connectionSweep = sweepClients.map((clients) => ({ clients, rate: result.referenceRate }));
+} catch (err) {
+  log(`\nbench failed: ${err instanceof Error ? err.stack : err}`);
+  process.exit(1);
+}
+result.durationS = Math.round((Date.now() - began) / 1000);
+
+const rows = tableRows(result);
+printTable(rows);
+if (!opts.smoke) {
+  const files = writeResults(opts.out, result);
+  log(`\nwrote ${files.json} and ${files.md} (${result.durationS} s)`);
+}
+const broken = Object.values(result.sides).some(
+  (s) => s.lost + s.duplicated + s.errors > 0 || s.steps.some((st) => st.sent === 0 || st.latency.count === 0),
+);
+if (broken) {
+  log("\nFAIL: lost, duplicated or failed deliveries (see above)");
+  process.exit(1);
+}
+log(`done in ${result.durationS} s`);

@@ -1,0 +1,5 @@
+import { EmptyPane } from "@/features/conversations/empty-pane";
+
+export default function ChatIndexPage() {
+  return <EmptyPane />;
+}

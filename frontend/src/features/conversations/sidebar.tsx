@@ -1,0 +1,63 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { useChat } from "@/store/chat-store";
+import { logout } from "../auth/use-session";
+import { Avatar } from "../ui/avatar";
+import { ConversationList } from "./conversation-list";
+import { NewChatDialog } from "./new-chat-dialog";
+import { NewGroupDialog } from "./new-group-dialog";
+import styles from "./sidebar.module.css";
+
+export function Sidebar() {
+  const me = useChat((s) => s.me);
+  const [dialog, setDialog] = useState<"chat" | "group" | null>(null);
+  const [filter, setFilter] = useState("");
+  if (!me) return null;
+  return (
+    <aside className={styles.sidebar} aria-label="Conversations">
+      <header className={styles.header}>
+        <Link href="/settings" className={styles.me} aria-label="Profile settings">
+          <Avatar id={me.id} name={me.displayName} url={me.avatarUrl} size={36} />
+          <span className={styles.meName}>
+            <strong>{me.displayName}</strong>
+            <span>@{me.username}</span>
+          </span>
+        </Link>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => void logout()}
+          aria-label="Log out"
+          title="Log out"
+        >
+          ⎋
+        </button>
+      </header>
+      <div className={styles.actions}>
+        <button type="button" className="button" onClick={() => setDialog("chat")}>
+          New chat
+        </button>
+        <button type="button" className="button secondary" onClick={() => setDialog("group")}>
+          New group
+        </button>
+      </div>
+      <div className={styles.search}>
+        <label htmlFor="conversation-filter" className="visually-hidden">
+          Filter conversations
+        </label>
+        <input
+          id="conversation-filter"
+          className="input"
+          type="search"
+          placeholder="Filter conversations"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+      </div>
+      <ConversationList filter={filter} />
+      <NewChatDialog open={dialog === "chat"} onClose={() => setDialog(null)} />
+      <NewGroupDialog open={dialog === "group"} onClose={() => setDialog(null)} />
+    </aside>
+  );
+}

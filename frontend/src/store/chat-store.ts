@@ -1,0 +1,184 @@
+import type { Conversation, Message, User } from "@chat/protocol";
+import { useSyncExternalStore } from "react";
+import { type ChatMessage, type ChatState, emptyThread, type Thread } from "./types";
+
+/**
+ * The one client store for server state. Socket events and REST answers go through the
+ * mutations below; components read slices with useChat(selector).
+ */
+const initial: ChatState = {
+  me: null,
+  conversations: {},
+  conversationsLoaded: false,
+  threads: {},
+  typing: {},
+  presence: {},
+  connection: "connecting",
+  activeId: null,
+  announcement: "",
+};
+
+let state: ChatState = initial;
+const listeners = new Set<() => void>();
+
+export function getState() {
+  return state;
+}
+
+function setState(next: Partial<ChatState>) {
+  state = { ...state, ...next };
+  for (const l of listeners) l();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useChat<T>(selector: (s: ChatState) => T): T {
+  return useSyncExternalStore(
+    subscribe,
+    () => selector(state),
+    () => selector(initial),
+  );
+}
+
+export function resetStore() {
+  setState({ ...initial });
+}
+
+/** Unread is derived, never trusted from a payload: lastSeq - my lastReadSeq. */
+function withUnread(c: Conversation, meId: string | undefined): Conversation {
+  const mine = c.members.find((m) => m.user.id === meId);
+  const unreadCount = mine ? Math.max(0, c.lastSeq - mine.lastReadSeq) : c.unreadCount;
+  return unreadCount === c.unreadCount ? c : { ...c, unreadCount };
+}
+
+function seedPresence(conversations: Conversation[]) {
+  const presence = { ...state.presence };
+  for (const c of conversations)
+    for (const m of c.members)
+      if (m.user.online !== undefined && !presence[m.user.id])
+        presence[m.user.id] = { online: m.user.online, lastSeenAt: m.user.lastSeenAt ?? null };
+  return presence;
+}
+
+export const actions = {
+  setMe(me: User | null) {
+    setState({ me });
+  },
+  setConnection(connection: ChatState["connection"]) {
+    if (state.connection !== connection) setState({ connection });
+  },
+  setActive(activeId: string | null) {
+    setState({ activeId });
+  },
+  announce(announcement: string) {
+    setState({ announcement });
+  },
+
+  setConversations(list: Conversation[]) {
+    const conversations: Record<string, Conversation> = {};
+    for (const c of list) conversations[c.id] = withUnread(c, state.me?.id);
+    const presence = seedPresence(list);
+    for (const c of list)
+      for (const m of c.members)
+        if (m.user.online !== undefined)
+          presence[m.user.id] = { online: m.user.online, lastSeenAt: m.user.lastSeenAt ?? null };
+    setState({ conversations, conversationsLoaded: true, presence });
+  },
+  upsertConversation(c: Conversation) {
+    setState({
+      conversations: { ...state.conversations, [c.id]: withUnread(c, state.me?.id) },
+      presence: seedPresence([c]),
+    });
+  },
+  removeConversation(id: string) {
+    const { [id]: _gone, ...conversations } = state.conversations;
+    const { [id]: _thread, ...threads } = state.threads;
+    setState({ conversations, threads });
+  },
+
+  /** A message stored by the server (ack, broadcast, history or gap fill). */
+  addMessages(conversationId: string, incoming: Message[], page?: { hasMore: boolean; older: boolean }) {
+    const thread = state.threads[conversationId] ?? emptyThread;
+    const byId = new Map(thread.messages.map((m) => [m.id, m]));
+    for (const m of incoming) byId.set(m.id, m);
+    const messages = [...byId.values()].sort((a, b) => a.seq - b.seq);
+    const confirmed = new Set(incoming.map((m) => m.clientId));
+    const pending = thread.pending.filter((p) => !confirmed.has(p.clientId));
+    const next: Thread = { ...thread, messages, pending };
+    if (page?.older) next.hasMore = page.hasMore;
+    if (page && !thread.loaded) next.hasMore = page.hasMore;
+    if (page) next.loaded = true;
+    setThread(conversationId, next);
+
+    const conv = state.conversations[conversationId];
+    const newest = incoming.reduce<Message | null>((a, m) => (!a || m.seq > a.seq ? m : a), null);
+    if (conv && newest && newest.seq >= (conv.lastMessage?.seq ?? 0)) {
+      let members = conv.members;
+      if (newest.senderId === state.me?.id)
+        members = members.map((m) =>
+          m.user.id === newest.senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, newest.seq) } : m,
+        );
+      actions.upsertConversation({
+        ...conv,
+        lastMessage: newest,
+        lastSeq: Math.max(conv.lastSeq, newest.seq),
+        members,
+      });
+    }
+  },
+  setLoadingOlder(conversationId: string, loadingOlder: boolean) {
+    const thread = state.threads[conversationId] ?? emptyThread;
+    setThread(conversationId, { ...thread, loadingOlder });
+  },
+  addPending(message: ChatMessage) {
+    const thread = state.threads[message.conversationId] ?? emptyThread;
+    setThread(message.conversationId, { ...thread, pending: [...thread.pending, message] });
+  },
+  setPendingState(conversationId: string, clientId: string, local: ChatMessage["local"], failReason?: string) {
+    const thread = state.threads[conversationId];
+    if (!thread) return;
+    const pending = thread.pending.map((p) => (p.clientId === clientId ? { ...p, local, failReason } : p));
+    setThread(conversationId, { ...thread, pending });
+  },
+
+  /** Someone's read position moved (mine included, from another tab). */
+  setRead(conversationId: string, userId: string, seq: number) {
+    const conv = state.conversations[conversationId];
+    if (!conv) return;
+    const members = conv.members.map((m) =>
+      m.user.id === userId && seq > m.lastReadSeq ? { ...m, lastReadSeq: seq } : m,
+    );
+    actions.upsertConversation({ ...conv, members });
+  },
+
+  setTyping(conversationId: string, userId: string, until: number | null) {
+    const current = { ...(state.typing[conversationId] ?? {}) };
+    if (until === null) {
+      if (!(userId in current)) return;
+      delete current[userId];
+    } else current[userId] = until;
+    setState({ typing: { ...state.typing, [conversationId]: current } });
+  },
+
+  setPresence(userId: string, online: boolean, lastSeenAt: string | null) {
+    setState({ presence: { ...state.presence, [userId]: { online, lastSeenAt } } });
+  },
+
+  updateUser(user: User) {
+    const conversations: Record<string, Conversation> = {};
+    for (const [id, c] of Object.entries(state.conversations)) {
+      const has = c.members.some((m) => m.user.id === user.id);
+      conversations[id] = has
+        ? { ...c, members: c.members.map((m) => (m.user.id === user.id ? { ...m, user: { ...m.user, ...user } } : m)) }
+        : c;
+    }
+    setState({ conversations, me: state.me?.id === user.id ? { ...state.me, ...user } : state.me });
+  },
+};
+
+function setThread(conversationId: string, thread: Thread) {
+  setState({ threads: { ...state.threads, [conversationId]: thread } });
+}
