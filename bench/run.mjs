@@ -3,13 +3,16 @@
 // other in one run, compared figure by figure. See docs/performance.md.
 import { cpus, totalmem } from "node:os";
 import { closeAll, connectAll } from "./lib/clients.mjs";
+import { collectGarbage } from "./lib/inspector.mjs";
 import { readOptions } from "./lib/options.mjs";
 import { printTable, tableRows, writeResults } from "./lib/report.mjs";
 import { canPin, loadCore, pin, serverCore, startServer } from "./lib/servers.mjs";
 import { planConversations, prefixOf, setUpApp, setUpBaseline } from "./lib/topology.mjs";
-import { createWorkload } from "./lib/workload.mjs";
+import { createWorkload, machineBusy } from "./lib/workload.mjs";
 
 const P99_LIMIT_MS = 50;
+/** Other tenants' CPU (% of one core) above which a step waits, or counts as disturbed. */
+const NOISY_CPU = 50;
 const SWEEP_CLIENTS = [500, 1000, 2000, 5000];
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -44,7 +47,7 @@ function describe(side, s) {
   return (
     `${side.padEnd(8)} ${String(s.clients).padStart(5)} clients ${String(s.offeredRate).padStart(6)} msg/s offered: ` +
     `${s.messagesPerSec} acked/s, ${s.deliveriesPerSec} deliveries/s, p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms, ` +
-    `server CPU ${s.serverCpu}%, loadgen CPU ${s.loadgenCpu}%, lost ${s.lost}, dup ${s.duplicated}` +
+    `CPU server ${s.serverCpu}% loadgen ${s.loadgenCpu}% other ${s.otherCpu}%, lost ${s.lost}, dup ${s.duplicated}` +
     (s.ackErrors ? `, ack errors ${s.ackErrors} ${JSON.stringify(s.errorSamples)}` : "") +
     (s.missingAcks ? `, missing acks ${s.missingAcks}` : "") +
     ` -> ${s.pass ? "pass" : "FAIL"}`
@@ -80,8 +83,36 @@ async function searchRate(runStep) {
   return lo;
 }
 
+/** CPU (% of a core) used by everything but the server and this process over `ms`. */
+async function otherCpu(server, ms) {
+  const m0 = machineBusy();
+  const s0 = server.stats().cpu;
+  const c0 = process.cpuUsage();
+  await sleep(ms);
+  const own = process.cpuUsage(c0);
+  const used = machineBusy() - m0 - (server.stats().cpu - s0) - (own.user + own.system) / 1e6;
+  return (used / (ms / 1000)) * 100;
+}
+
+let quietBudgetMs = opts.smoke ? 0 : opts.sweep ? 300_000 : 20_000;
+async function waitForQuiet(server) {
+  while (quietBudgetMs > 0) {
+    const t = Date.now();
+    const other = await otherCpu(server, 500);
+    quietBudgetMs -= Date.now() - t;
+    if (other < NOISY_CPU) return;
+  }
+}
+
 async function idleMemory(server, url, users) {
   const rssNow = async () => {
+    const ws = server.inspector();
+    if (ws) {
+      // Twice: the first pass can leave finalizer-held objects for the second.
+      await collectGarbage(ws);
+      await collectGarbage(ws);
+      await sleep(500);
+    }
     const samples = [];
     for (let i = 0; i < 5; i++) {
       samples.push(server.stats().rss);
@@ -143,12 +174,21 @@ async function runSide(side, referenceRate) {
         await sleep(500);
       }
     };
+    // The machine is shared: a step waits a little for other tenants to quiet down, and one
+    // that misses only on latency is run again (twice more if the machine was busy) before it counts.
     const runStep = (wl) => async (rate) => {
-      const s = await wl.run(rate, opts.stepSeconds);
-      s.pass = passes(s);
-      steps.push(s);
-      log(`  ${describe(side, s)}`);
-      if (!server.alive()) throw new Error(`${side} server died:\n${server.output()}`);
+      let s;
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        if (attempt === 3 && !(s.otherCpu > NOISY_CPU)) break;
+        await waitForQuiet(server);
+        s = await wl.run(rate, opts.stepSeconds);
+        s.pass = passes(s);
+        s.attempt = attempt;
+        steps.push(s);
+        log(`  ${describe(side, s)}`);
+        if (!server.alive()) throw new Error(`${side} server died:\n${server.output()}`);
+        if (s.pass || s.lost + s.duplicated + s.ackErrors + s.missingAcks > 0 || opts.smoke) break;
+      }
       return s;
     };
 

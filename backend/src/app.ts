@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createAdapter } from "@socket.io/redis-adapter";
 import express from "express";
 import helmet from "helmet";
 import { requireAuth } from "./auth/auth.middleware.js";
@@ -11,14 +12,25 @@ import { chatRoutes } from "./conversations/conversations.routes.js";
 import { createConversationsService } from "./conversations/conversations.service.js";
 import { createConversationsStore } from "./conversations/conversations.store.js";
 import type { DbHandle } from "./db/database.js";
+import { createAvatarsService } from "./files/avatars.service.js";
+import { type BlobStore, createLocalBlobStore } from "./files/blob-store.js";
+import { attachmentRoutes, avatarRoutes } from "./files/files.routes.js";
+import { createFilesService } from "./files/files.service.js";
+import { createFilesStore } from "./files/files.store.js";
 import { apiNotFound, errorHandler } from "./http/error-handler.js";
 import { createLimiter } from "./http/rate-limit.js";
+import { createReadiness } from "./http/readiness.js";
+import { requestLog } from "./http/request-log.js";
 import type { Logger } from "./logger.js";
 import { createMessagesService } from "./messages/messages.service.js";
 import { createMessagesStore } from "./messages/messages.store.js";
+import { drainCommands } from "./realtime/command.js";
 import { handleConnections } from "./realtime/connection.js";
 import { createMemoryPresence, type PresenceStore } from "./realtime/presence.js";
+import { relayPresenceChanges } from "./realtime/presence-relay.js";
 import { createRealtime } from "./realtime/realtime.js";
+import { createRedisClients } from "./realtime/redis-clients.js";
+import { createRedisPresence } from "./realtime/redis-presence.js";
 import { authenticateSockets, createSocketServer } from "./realtime/socket-server.js";
 import { createTypingRelay } from "./realtime/typing.js";
 import { usersRoutes } from "./users/users.routes.js";
@@ -33,6 +45,8 @@ export interface AppDeps {
   /** Requests outside /api and /socket.io go here (the Next.js handler). */
   frontend?: (req: IncomingMessage, res: ServerResponse) => unknown;
   presence?: PresenceStore;
+  /** Where uploads are kept; the local disk under DATA_DIR/uploads by default. */
+  blobs?: BlobStore;
   /** Tests shorten the typing expiry. */
   typingTtlMs?: number;
 }
@@ -44,14 +58,29 @@ export function createApp(deps: AppDeps) {
   const app = express();
   const httpServer = createServer(app);
   const io = createSocketServer(httpServer, config.allowedOrigins);
-  const realtime = createRealtime(io, { clustered: Boolean(config.redisUrl) });
-  const presence = deps.presence ?? createMemoryPresence();
+  // With REDIS_URL: one command + one subscriber connection per node, shared by the Socket.IO
+  // adapter, presence and rate limits. Without it nothing here touches Redis.
+  const redis = config.redisUrl ? createRedisClients(config.redisUrl, logger.child({ feature: "redis" })) : undefined;
+  if (redis) io.adapter(createAdapter(redis.commands, redis.subscriber, { key: `${config.redisPrefix}socket.io` }));
+  const realtime = createRealtime(io, { clustered: Boolean(redis) });
+  const presence =
+    deps.presence ??
+    (redis
+      ? createRedisPresence({
+          redis: redis.commands,
+          prefix: config.redisPrefix,
+          ttlMs: config.presenceTtlMs,
+          logger: logger.child({ feature: "presence" }),
+        })
+      : createMemoryPresence());
+  const readiness = createReadiness({ db, pingRedis: redis ? () => redis.ping() : undefined });
 
   const stores = {
     users: createUsersStore(db),
     sessions: createSessionsStore(db),
     conversations: createConversationsStore(db),
     messages: createMessagesStore(db),
+    files: createFilesStore(db),
   };
   const rate = config.authRateLimit;
   const auth = createAuthService({
@@ -60,21 +89,43 @@ export function createApp(deps: AppDeps) {
     tokens: createTokenSigner(deps.jwtSecret),
     realtime,
     limits: {
-      perIp: createLimiter({ keyPrefix: "auth-ip", points: rate.perIp, durationSec: 900 }),
-      perUsername: createLimiter({ keyPrefix: "auth-user", points: rate.perUsername, durationSec: 900 }),
+      perIp: createLimiter(
+        { keyPrefix: `${config.redisPrefix}auth-ip`, points: rate.perIp, durationSec: 900 },
+        redis?.commands,
+      ),
+      perUsername: createLimiter(
+        { keyPrefix: `${config.redisPrefix}auth-user`, points: rate.perUsername, durationSec: 900 },
+        redis?.commands,
+      ),
     },
     sessionTtlMs: config.sessionTtlMs,
   });
   const users = createUsersService({ users: stores.users, conversations: stores.conversations, presence, realtime });
+  const blobs = deps.blobs ?? createLocalBlobStore(config.uploads.dir);
+  const files = createFilesService({
+    files: stores.files,
+    blobs,
+    config: config.uploads,
+    logger: logger.child({ feature: "files" }),
+  });
+  const avatars = createAvatarsService({
+    files: stores.files,
+    filesService: files,
+    blobs,
+    users,
+    config: config.uploads,
+  });
   const conversations = createConversationsService({
     conversations: stores.conversations,
     messages: stores.messages,
     users: stores.users,
     presence,
     realtime,
+    attachments: files,
   });
-  const messages = createMessagesService({ messages: stores.messages, conversations, realtime });
+  const messages = createMessagesService({ messages: stores.messages, conversations, realtime, attachments: files });
   const typing = createTypingRelay(realtime, deps.typingTtlMs);
+  const stopOrphanSweep = files.startOrphanSweep();
 
   authenticateSockets(io, auth);
   handleConnections({
@@ -88,11 +139,21 @@ export function createApp(deps: AppDeps) {
     users: stores.users,
     logger: logger.child({ feature: "realtime" }),
   });
+  relayPresenceChanges(
+    presence,
+    { realtime, conversationsStore: stores.conversations, users: stores.users },
+    logger.child({ feature: "presence" }),
+  );
 
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
+  app.use(requestLog(logger.child({ feature: "http" })));
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
+  });
+  app.get("/readyz", async (_req, res) => {
+    const { ok, checks } = await readiness.check();
+    res.status(ok ? 200 : 503).json({ ok, checks });
   });
 
   const api = express.Router();
@@ -102,7 +163,9 @@ export function createApp(deps: AppDeps) {
   api.use("/auth", open);
   api.use(requireAuth(auth, config.allowedOrigins));
   api.use("/auth", authed);
+  api.use("/users", avatarRoutes(avatars, blobs, config.uploads, files.tmpDir));
   api.use("/users", usersRoutes(users));
+  api.use("/chat/attachments", attachmentRoutes(files, blobs, config.uploads));
   api.use("/chat", chatRoutes(conversations, messages));
   api.use(apiNotFound);
   api.use(errorHandler(logger.child({ feature: "http" })));
@@ -118,7 +181,7 @@ export function createApp(deps: AppDeps) {
   return {
     httpServer,
     io,
-    services: { auth, users, conversations, messages },
+    services: { auth, users, conversations, messages, files, avatars },
     listen(port: number, host?: string): Promise<number> {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);
@@ -128,10 +191,23 @@ export function createApp(deps: AppDeps) {
         });
       });
     },
-    /** Stops accepting, disconnects sockets (clients reconnect elsewhere), then closes storage. */
-    async close() {
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await presence.close();
+    /**
+     * Graceful stop: /readyz turns 503, the server stops accepting, sockets are disconnected
+     * (clients reconnect to another node), HTTP requests and socket commands already running
+     * finish their writes, then Redis and the database are closed. Cluster presence is closed
+     * first, so this node's sockets expire rather than go offline (no flicker on reconnect).
+     */
+    async close(timeoutMs = config.shutdownTimeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      stopOrphanSweep();
+      readiness.startDraining();
+      if (redis) await presence.close();
+      const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
+      await Promise.race([httpClosed, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      httpServer.closeAllConnections();
+      await drainCommands(io, Math.max(0, deadline - Date.now()));
+      if (!redis) await presence.close();
+      await redis?.close();
       await database.close();
     },
   };

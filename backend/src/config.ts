@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { activeTypes, defaultUploadTypes } from "./files/file-types.js";
 
 const postgresUrl = z
   .string()
@@ -18,6 +19,12 @@ const EnvSchema = z.object({
   DATABASE_URL: z.preprocess(empty, postgresUrl.optional()),
   PG_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   REDIS_URL: z.preprocess(empty, redisUrl.optional()),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{0,64}$/, "letters, digits, and _ : . - only")
+    .default("relay:"),
+  PRESENCE_TTL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   JWT_SECRET: z.preprocess(empty, z.string().min(32, "must be at least 32 characters").optional()),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ALLOWED_ORIGINS: z.string().default(""),
@@ -31,6 +38,36 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/, "must look like 64kb")
     .default("64kb"),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024),
+  AVATAR_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(5 * 1024 * 1024),
+  UPLOAD_ALLOWED_TYPES: z
+    .string()
+    .default(defaultUploadTypes.join(","))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((t) => t.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine((types) => types.every((t) => /^[a-z0-9.+-]+\/[a-z0-9.+-]+$/.test(t)), "must be comma-separated MIME types")
+    .refine(
+      (types) => !types.some((t) => activeTypes.has(t)),
+      "active content (HTML, SVG, scripts, executables) cannot be allowed",
+    ),
+  ORPHAN_UPLOAD_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
+  IMAGE_MAX_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -56,6 +93,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
       ? ({ kind: "postgres", url: e.DATABASE_URL, poolSize: e.PG_POOL_SIZE } as const)
       : ({ kind: "sqlite", file: path.join(dataDir, "chat.db") } as const),
     redisUrl: e.REDIS_URL,
+    /** Prepended to every Redis key and Pub/Sub channel, so several deployments can share one Redis. */
+    redisPrefix: e.REDIS_PREFIX,
+    /** A socket whose node stops heartbeating is dropped from presence after this long. */
+    presenceTtlMs: e.PRESENCE_TTL_MS,
+    /** Graceful shutdown waits this long for in-flight work before exiting anyway. */
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     jwtSecret: e.JWT_SECRET,
     sessionTtlMs: e.SESSION_TTL_DAYS * 24 * 3600 * 1000,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",")
@@ -69,6 +112,17 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     jsonBodyLimit: e.JSON_BODY_LIMIT,
     /** Login + register attempts per 15 minutes. */
     authRateLimit: { perIp: e.AUTH_RATE_LIMIT_PER_IP, perUsername: e.AUTH_RATE_LIMIT_PER_USERNAME },
+    uploads: {
+      /** Blobs, and in-flight uploads under tmp/. */
+      dir: path.join(dataDir, "uploads"),
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      avatarMaxBytes: e.AVATAR_MAX_BYTES,
+      allowedTypes: new Set(e.UPLOAD_ALLOWED_TYPES) as ReadonlySet<string>,
+      /** Uploads never attached to a message are deleted after this long. */
+      orphanTtlMs: e.ORPHAN_UPLOAD_TTL_HOURS * 3600 * 1000,
+      /** Larger images (width x height, all frames) are refused: decompression bombs. */
+      imageMaxPixels: e.IMAGE_MAX_PIXELS,
+    },
   };
 }
 

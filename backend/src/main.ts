@@ -13,16 +13,29 @@ async function main() {
   const frontend = config.serveFrontend ? await loadFrontend(config) : undefined;
   const app = createApp({ config, logger, database, jwtSecret, frontend });
   const port = await app.listen(config.port, config.host);
-  logger.info({ port, database: database.dialect }, `listening on http://localhost:${port}`);
+  logger.info(
+    { port, database: database.dialect, redis: Boolean(config.redisUrl) },
+    `listening on http://localhost:${port}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // close() gives in-flight work SHUTDOWN_TIMEOUT_MS; this is the backstop if closing hangs.
+    const force = setTimeout(() => {
+      logger.error("shutdown timed out, exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5_000);
     force.unref();
-    await app.close();
+    try {
+      await app.close();
+      logger.info("stopped");
+    } catch (err) {
+      logger.error({ err }, "shutdown failed");
+      process.exit(1);
+    }
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

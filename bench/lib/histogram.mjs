@@ -8,7 +8,7 @@ export class Histogram {
   max = 0;
 
   record(ms) {
-    const v = ms < 0 ? 0 : ms;
+    const v = Math.max(ms, 0);
     this.counts[Math.min(SIZE, Math.floor(v * RES))]++;
     this.n++;
     if (v > this.max) this.max = v;

@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { inspectorUrl } from "./inspector.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CLK_TCK = 100;
@@ -82,7 +83,8 @@ export async function startServer(kind, opts) {
   const url = `http://127.0.0.1:${port}`;
   const cleanups = [];
   const env = { ...process.env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" };
-  const nodeArgs = [];
+  // The inspector (loopback, random port) lets the harness force a GC before memory readings.
+  const nodeArgs = ["--inspect=127.0.0.1:0"];
   let script;
   if (kind === "baseline") {
     script = path.join(root, "bench/baseline-server.mjs");
@@ -145,6 +147,7 @@ export async function startServer(kind, opts) {
     url,
     pid: child.pid,
     output: () => output,
+    inspector: () => inspectorUrl(output),
     alive: () => child.exitCode === null,
     /** CPU seconds used so far (all threads), current and peak RSS in bytes. */
     stats() {

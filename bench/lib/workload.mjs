@@ -1,11 +1,22 @@
 // Drives one load step: every client sends at the same fixed rate (open loop: sends do
 // not wait for acks), and every receiving socket checks what arrives. Latency is taken
 // on the load generator's one clock: the send time travels inside the message text.
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Histogram } from "./histogram.mjs";
 
 const WARMUP_S = 1;
 const DRAIN_LIMIT_MS = 15_000;
+
+/** Busy CPU seconds of the whole machine, from /proc/stat (user+nice+system+irq+softirq+steal). */
+export function machineBusy() {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+    return (f[1] + f[2] + f[3] + f[6] + f[7] + f[8]) / 100;
+  } catch {
+    return 0;
+  }
+}
 
 export function createWorkload({ sockets, conversations, textBytes, server }) {
   const n = sockets.length;
@@ -116,6 +127,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
         if (!serverAtStart.s && now >= st.from) {
           serverAtStart.s = server.stats();
           serverAtStart.t = now;
+          serverAtStart.busy = machineBusy();
           loadCpu = process.cpuUsage();
         }
         const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
@@ -138,6 +150,9 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
     const windowS = (performance.now() - serverAtStart.t) / 1000;
     const loadCpuUsed = process.cpuUsage(loadCpu);
     const serverCpu = serverAtStart.s ? (end.cpu - serverAtStart.s.cpu) / windowS : null;
+    const loadgenCpu = (loadCpuUsed.user + loadCpuUsed.system) / 1e6 / windowS;
+    // What the rest of the machine (other tenants, the database server) used meanwhile.
+    const otherCpu = (machineBusy() - serverAtStart.busy) / windowS - serverCpu - loadgenCpu;
 
     // Drain: wait for every ack and every expected delivery, then a moment for duplicates.
     const drainStart = performance.now();
@@ -166,7 +181,8 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
       stray: st.stray,
       serverCpu: serverCpu === null ? null : Math.round(serverCpu * 100),
       serverRssPeakMB: Math.round(Math.max(rssPeak, end.rss) / 1048576),
-      loadgenCpu: Math.round(((loadCpuUsed.user + loadCpuUsed.system) / 1e6 / windowS) * 100),
+      loadgenCpu: Math.round(loadgenCpu * 100),
+      otherCpu: Math.max(0, Math.round(otherCpu * 100)),
       drainMs: Math.round(performance.now() - drainStart),
     };
   }

@@ -27,3 +27,6 @@ export interface MessageResponse {
 export interface AttachmentResponse {
   attachment: Attachment;
 }
+export interface UserResponse {
+  user: User;
+}

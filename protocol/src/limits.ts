@@ -14,6 +14,11 @@ export const limits = {
   userSearchMax: 20,
   searchQueryMax: 100,
   attachmentsPerMessageMax: 10,
+  /** Square sizes (px) every avatar is stored at; `avatarUrl?size=` picks one (default 128). */
+  avatarSizes: [64, 128, 256],
+  avatarSizeDefault: 128,
+  /** Longest side of an image attachment's thumbnail (webp). */
+  thumbnailMaxSide: 512,
   clientIdMax: 64,
   /** A `typing: true` not renewed within this window is expired by the server. */
   typingTtlMs: 6000,

@@ -118,3 +118,14 @@ export const SyncPayload = z.strictObject({
   limit: z.number().int().min(1).max(limits.pageSizeMax).optional(),
 });
 export type SyncPayload = z.infer<typeof SyncPayload>;
+
+export const AvatarSize = z.union(limits.avatarSizes.map((n) => z.literal(n)));
+export type AvatarSize = (typeof limits.avatarSizes)[number];
+
+export const AvatarQuery = z.object({
+  size: z.coerce
+    .number()
+    .pipe(AvatarSize)
+    .default(limits.avatarSizeDefault as AvatarSize),
+});
+export type AvatarQuery = z.infer<typeof AvatarQuery>;

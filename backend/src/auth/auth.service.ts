@@ -28,8 +28,17 @@ export interface Session {
 
 const badCredentials = () => new AppError("UNAUTHORIZED", "invalid username or password");
 
+const PRUNE_EVERY_MS = 3600_000;
+
 export function createAuthService({ users, sessions, tokens, realtime, limits, sessionTtlMs }: Deps) {
+  let lastPrune = 0;
+
   async function startSession(user: User): Promise<Session> {
+    // Expired rows are useless; sweeping them on the (rare, already slow) login path needs no timer.
+    if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = Date.now();
+      await sessions.deleteExpired(nowIso());
+    }
     const id = randomUUID();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + sessionTtlMs);

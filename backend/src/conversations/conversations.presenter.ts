@@ -1,4 +1,4 @@
-import type { Conversation, Member } from "@chat/protocol";
+import type { Attachment, Conversation, Member } from "@chat/protocol";
 import { presentMessage } from "../messages/messages.presenter.js";
 import type { MessageRow } from "../messages/messages.store.js";
 import { presentUser } from "../users/users.presenter.js";
@@ -8,6 +8,8 @@ export interface ConversationParts {
   row: ConversationRow;
   members: MemberRow[];
   lastMessage: MessageRow | undefined;
+  /** Attachments by message id (only the last message's are looked up). */
+  attachmentsOf: Map<string, Attachment[]>;
   online: Set<string>;
 }
 
@@ -25,7 +27,9 @@ export function presentConversation(parts: ConversationParts, viewerId: string):
     name: parts.row.name,
     members,
     lastSeq: parts.row.last_seq,
-    lastMessage: parts.lastMessage ? presentMessage(parts.lastMessage) : null,
+    lastMessage: parts.lastMessage
+      ? presentMessage(parts.lastMessage, parts.attachmentsOf.get(parts.lastMessage.id))
+      : null,
     unreadCount: Math.max(0, parts.row.last_seq - (mine?.last_read_seq ?? parts.row.last_seq)),
     createdAt: parts.row.created_at,
   };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Conversation, type CreateGroupBody, limits, type Role } from "@chat/protocol";
 import { nowIso } from "../db/clock.js";
 import { AppError, forbidden, notFound } from "../http/app-error.js";
+import type { AttachmentLookup } from "../messages/messages.presenter.js";
 import type { MessagesStore } from "../messages/messages.store.js";
 import type { PresenceStore } from "../realtime/presence.js";
 import type { Realtime } from "../realtime/realtime.js";
@@ -16,6 +17,7 @@ interface Deps {
   users: UsersStore;
   presence: PresenceStore;
   realtime: Realtime;
+  attachments: Pick<AttachmentLookup, "forMessages">;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -31,7 +33,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 const canManage = (role: Role | undefined) => role === "owner" || role === "admin";
 
-export function createConversationsService({ conversations, messages, users, presence, realtime }: Deps) {
+export function createConversationsService({ conversations, messages, users, presence, realtime, attachments }: Deps) {
   const membership = createMembershipCache((id) => conversations.memberRoles(id));
   realtime.onMembershipChange((id) => membership.invalidate(id));
 
@@ -39,12 +41,15 @@ export function createConversationsService({ conversations, messages, users, pre
   async function build(rows: ConversationRow[], viewerId: string): Promise<Conversation[]> {
     const ids = rows.map((r) => r.id);
     const [members, lastMessages] = await Promise.all([conversations.listMembers(ids), messages.lastMessages(ids)]);
-    const online = await presence.onlineAmong([...new Set(members.map((m) => m.id))]);
+    const [online, attachmentsOf] = await Promise.all([
+      presence.onlineAmong([...new Set(members.map((m) => m.id))]),
+      attachments.forMessages(lastMessages.map((m) => m.id)),
+    ]);
     const membersOf = groupBy(members, (m) => m.conversation_id);
     const lastOf = new Map(lastMessages.map((m) => [m.conversation_id, m]));
     return rows.map((row) =>
       presentConversation(
-        { row, members: membersOf.get(row.id) ?? [], lastMessage: lastOf.get(row.id), online },
+        { row, members: membersOf.get(row.id) ?? [], lastMessage: lastOf.get(row.id), attachmentsOf, online },
         viewerId,
       ),
     );

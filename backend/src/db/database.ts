@@ -22,6 +22,13 @@ export interface DbHandle {
 // COUNT and BIGSERIAL come back from pg as strings; our numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
+const rawSqlite = new WeakMap<Db, SQLite.Database>();
+
+/** The better-sqlite3 handle behind a Kysely instance (SQLite only), for measured hot paths. */
+export function sqliteHandleOf(db: Db): SQLite.Database | undefined {
+  return rawSqlite.get(db);
+}
+
 export function openDatabase(config: DbConfig): DbHandle {
   if (config.kind === "sqlite") {
     mkdirSync(path.dirname(config.file), { recursive: true });
@@ -31,6 +38,7 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    rawSqlite.set(db, sqlite);
     return { db, dialect: "sqlite", sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -43,8 +51,16 @@ export function openDatabase(config: DbConfig): DbHandle {
   return { db, dialect: "postgres", pool, close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * `schema` names the PostgreSQL schema the database lives in when it is not the default: Kysely
+ * looks for its bookkeeping tables in every schema otherwise, and parallel test schemas collide.
+ */
+export async function migrateToLatest(db: Db, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {

@@ -20,7 +20,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(appError.status).json({ error: appError.toJSON() });
       return;
     }
-    logger.error({ err, method: req.method, url: req.originalUrl }, "unhandled error");
+    logger.error({ err, reqId: req.id, method: req.method, url: req.originalUrl }, "unhandled error");
     if (res.headersSent) return;
     res.status(500).json({ error: { code: "INTERNAL", message: "internal error" } });
   };

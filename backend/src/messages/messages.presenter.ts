@@ -1,7 +1,7 @@
-import type { Message } from "@chat/protocol";
+import type { Attachment, Message } from "@chat/protocol";
 import type { MessageRow } from "./messages.store.js";
 
-export function presentMessage(row: MessageRow): Message {
+export function presentMessage(row: MessageRow, attachments: Attachment[] = []): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -9,9 +9,22 @@ export function presentMessage(row: MessageRow): Message {
     senderId: row.sender_id,
     clientId: row.client_id,
     text: row.text,
-    attachments: [],
+    attachments,
     createdAt: row.created_at,
     editedAt: row.edited_at,
     deletedAt: row.deleted_at,
   };
+}
+
+/** The files feature as messages need it: checking ids on send, and loading a page's files at once. */
+export interface AttachmentLookup {
+  /** The caller's own attachments in the given order; throws NOT_FOUND for any other id. */
+  attachable(userId: string, ids: readonly string[]): Promise<Attachment[]>;
+  forMessages(messageIds: readonly string[]): Promise<Map<string, Attachment[]>>;
+}
+
+/** Rows with their attachments, loaded in one query for the whole list. */
+export async function presentMessages(rows: MessageRow[], attachments: AttachmentLookup): Promise<Message[]> {
+  const byMessage = await attachments.forMessages(rows.map((r) => r.id));
+  return rows.map((row) => presentMessage(row, byMessage.get(row.id)));
 }

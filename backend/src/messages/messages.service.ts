@@ -5,13 +5,14 @@ import { nowIso } from "../db/clock.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { AppError, notFound } from "../http/app-error.js";
 import type { Realtime } from "../realtime/realtime.js";
-import { presentMessage } from "./messages.presenter.js";
+import { type AttachmentLookup, presentMessage, presentMessages } from "./messages.presenter.js";
 import { type MessagesStore, NotAMemberError } from "./messages.store.js";
 
 interface Deps {
   messages: MessagesStore;
   conversations: ConversationsService;
   realtime: Realtime;
+  attachments: AttachmentLookup;
 }
 
 export interface SendResult {
@@ -20,14 +21,15 @@ export interface SendResult {
   created: boolean;
 }
 
-export function createMessagesService({ messages, conversations, realtime }: Deps) {
+export function createMessagesService({ messages, conversations, realtime, attachments }: Deps) {
   async function storedRetry(userId: string, input: SendMessagePayload): Promise<SendResult | undefined> {
     const existing = await messages.findByClientId(userId, input.clientId);
     if (!existing) return undefined;
     if (existing.conversation_id !== input.conversationId) {
       throw new AppError("CONFLICT", "clientId: already used for another message");
     }
-    return { message: presentMessage(existing), created: false };
+    const [message] = await presentMessages([existing], attachments);
+    return { message: message ?? presentMessage(existing), created: false };
   }
 
   return {
@@ -37,17 +39,22 @@ export function createMessagesService({ messages, conversations, realtime }: Dep
      */
     async send(userId: string, input: SendMessagePayload): Promise<SendResult> {
       const { members } = await conversations.requireMember(input.conversationId, userId);
+      // Checked before the transaction, and only when there are files: a plain send adds no query.
+      const files = input.attachments.length > 0 ? await attachments.attachable(userId, input.attachments) : [];
       let message: Message;
       try {
-        const row = await messages.insert({
-          id: randomUUID(),
-          conversation_id: input.conversationId,
-          sender_id: userId,
-          client_id: input.clientId,
-          text: input.text,
-          created_at: nowIso(),
-        });
-        message = presentMessage(row);
+        const row = await messages.insert(
+          {
+            id: randomUUID(),
+            conversation_id: input.conversationId,
+            sender_id: userId,
+            client_id: input.clientId,
+            text: input.text,
+            created_at: nowIso(),
+          },
+          files.length > 0 ? files.map((f) => f.id) : undefined,
+        );
+        message = presentMessage(row, files);
       } catch (err) {
         // A retry whose first attempt was stored: answer with that message, store nothing.
         if (isUniqueViolation(err)) {
@@ -64,7 +71,7 @@ export function createMessagesService({ messages, conversations, realtime }: Dep
     async history(userId: string, conversationId: string, query: HistoryQuery) {
       await conversations.requireMember(conversationId, userId);
       const { rows, hasMore } = await messages.page(conversationId, query);
-      return { messages: rows.map(presentMessage), hasMore };
+      return { messages: await presentMessages(rows, attachments), hasMore };
     },
   };
 }

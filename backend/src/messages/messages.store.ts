@@ -1,12 +1,15 @@
 import type { Selectable } from "kysely";
-import type { Db } from "../db/database.js";
+import { type Db, sqliteHandleOf } from "../db/database.js";
 import type { MessagesTable } from "../db/schema/messages.js";
+import { createSqliteSendBatcher } from "./sqlite-send-batcher.js";
 
 export type MessageRow = Selectable<MessagesTable>;
 
 export class NotAMemberError extends Error {}
 
 export function createMessagesStore(db: Db) {
+  const sqlite = sqliteHandleOf(db);
+  const batcher = sqlite ? createSqliteSendBatcher(sqlite, () => new NotAMemberError()) : undefined;
   return {
     findByClientId(senderId: string, clientId: string) {
       return db
@@ -21,8 +24,14 @@ export function createMessagesStore(db: Db) {
      * Takes the next seq and stores the message in one transaction. The sender's read
      * position moves to it in the same step, which doubles as an atomic membership check:
      * a sender removed a moment ago updates no row and the whole send rolls back.
+     * Attachment links, when given, are stored in the same transaction.
      */
-    async insert(row: Omit<MessageRow, "seq" | "edited_at" | "deleted_at">): Promise<MessageRow> {
+    async insert(
+      row: Omit<MessageRow, "seq" | "edited_at" | "deleted_at">,
+      attachmentIds?: readonly string[],
+    ): Promise<MessageRow> {
+      // SQLite: raw statements, group-committed with the other sends of this event-loop turn.
+      if (batcher) return batcher.insert(row, attachmentIds);
       return db.transaction().execute(async (trx) => {
         const conv = await trx
           .updateTable("conversations")
@@ -41,6 +50,13 @@ export function createMessagesStore(db: Db) {
         if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
         const stored: MessageRow = { ...row, seq, edited_at: null, deleted_at: null };
         await trx.insertInto("messages").values(stored).execute();
+        // Only messages with files pay for this; the plain send path is unchanged.
+        if (attachmentIds?.length) {
+          await trx
+            .insertInto("message_attachments")
+            .values(attachmentIds.map((attachment_id, position) => ({ message_id: row.id, attachment_id, position })))
+            .execute();
+        }
         return stored;
       });
     },

@@ -6,6 +6,18 @@ import { parse } from "../http/validate.js";
 import type { Logger } from "../logger.js";
 
 type AckAnswer = { ok: true } & object;
+
+/** Commands still running, per Socket.IO server, so shutdown can let their writes finish. */
+const inflight = new WeakMap<object, Set<Promise<unknown>>>();
+
+/** Resolves once every command that started on this server has finished (or the timeout passed). */
+export async function drainCommands(io: object, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let running = inflight.get(io); running?.size && Date.now() < deadline; running = inflight.get(io)) {
+    const left = deadline - Date.now();
+    await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, left).unref())]);
+  }
+}
 type Ack = (answer: AckAnswer | { ok: false; error: ApiError }) => void;
 
 /**
@@ -24,13 +36,20 @@ export function onCommand<S extends z.ZodType>(
     const last = args[args.length - 1];
     const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
     const payload = typeof args[0] === "function" ? undefined : args[0];
+    const server = socket.nsp.server;
+    const running = inflight.get(server) ?? new Set();
+    inflight.set(server, running);
+    const work = (async () => handler(parse(schema, payload)))();
+    running.add(work);
     try {
-      const result = await handler(parse(schema, payload));
+      const result = await work;
       ack({ ok: true, ...result });
     } catch (err) {
       const error = toApiError(err);
       if (error.code === "INTERNAL") logger.error({ err, event }, "socket command failed");
       ack({ ok: false, error });
+    } finally {
+      running.delete(work);
     }
   });
 }

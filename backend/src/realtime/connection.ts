@@ -6,6 +6,7 @@ import type { MessagesService } from "../messages/messages.service.js";
 import type { UsersStore } from "../users/users.store.js";
 import { onCommand } from "./command.js";
 import type { PresenceStore } from "./presence.js";
+import { announcePresence } from "./presence-relay.js";
 import type { IoServer, Realtime } from "./realtime.js";
 import { sessionRoom, userRoom } from "./realtime.js";
 import type { TypingRelay } from "./typing.js";
@@ -26,10 +27,8 @@ interface Deps {
 export function handleConnections(deps: Deps) {
   const { io, realtime, presence, typing, conversations, conversationsStore, messages, users, logger } = deps;
 
-  async function announcePresence(userId: string, online: boolean, lastSeenAt: string | null) {
-    const contacts = await conversationsStore.contactIds(userId);
-    realtime.emitToUsers(contacts.length ? contacts : [userId], "presence", { userId, online, lastSeenAt });
-  }
+  const announce = (userId: string, online: boolean, lastSeenAt: string | null) =>
+    announcePresence({ realtime, conversationsStore }, userId, online, lastSeenAt);
 
   io.on("connection", (socket) => {
     const { userId, sessionId } = socket.data;
@@ -38,7 +37,7 @@ export function handleConnections(deps: Deps) {
 
     presence
       .connect(userId, socket.id)
-      .then((cameOnline) => (cameOnline ? announcePresence(userId, true, null) : undefined))
+      .then((cameOnline) => (cameOnline ? announce(userId, true, null) : undefined))
       .catch((err) => log.error({ err }, "presence connect failed"));
 
     socket.on("disconnect", () => {
@@ -49,7 +48,7 @@ export function handleConnections(deps: Deps) {
           if (!wentOffline) return;
           const at = new Date().toISOString();
           await users.setLastSeen(userId, at);
-          await announcePresence(userId, false, at);
+          await announce(userId, false, at);
         })
         .catch((err) => log.error({ err }, "presence disconnect failed"));
     });

@@ -8,7 +8,19 @@ export interface PresenceStore {
   /** Returns true when this was the user's last socket. */
   disconnect(userId: string, socketId: string): Promise<boolean>;
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Changes that no local socket caused: a crashed node's users expiring (offline), or this
+   * node's sockets being re-registered after Redis lost them (online). Cluster stores only.
+   */
+  onChange?(listener: (change: PresenceChange) => void): void;
   close(): Promise<void>;
+}
+
+export interface PresenceChange {
+  userId: string;
+  online: boolean;
+  /** When it was noticed (ISO-8601); the user's lastSeenAt when going offline. */
+  at: string;
 }
 
 export function createMemoryPresence(): PresenceStore {

@@ -56,7 +56,7 @@ export async function createStorage(dialect: Dialect): Promise<TestStorage> {
 export async function openStorageDb(storage: TestStorage): Promise<DbHandle> {
   const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
   const handle = openDatabase({ ...config.database, schema: storage.schema });
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, storage.schema);
   return handle;
 }
 

@@ -108,8 +108,11 @@ export const actions = {
     const confirmed = new Set(incoming.map((m) => m.clientId));
     const pending = thread.pending.filter((p) => !confirmed.has(p.clientId));
     const next: Thread = { ...thread, messages, pending };
-    if (page?.older) next.hasMore = page.hasMore;
-    if (page && !thread.loaded) next.hasMore = page.hasMore;
+    // Only the page that reaches furthest back decides whether more exists (a late stale page must not).
+    const lowestBefore = thread.messages[0]?.seq ?? Number.MAX_SAFE_INTEGER;
+    const lowestIncoming = incoming[0]?.seq ?? Number.MAX_SAFE_INTEGER;
+    if (page && (!thread.loaded || lowestIncoming <= lowestBefore))
+      next.hasMore = page.hasMore && (messages[0]?.seq ?? 1) > 1;
     if (page) next.loaded = true;
     setThread(conversationId, next);
 

@@ -1,5 +1,8 @@
+import type { AttachmentsTable } from "./attachments.js";
+import type { AvatarsTable } from "./avatars.js";
 import type { ConversationMembersTable } from "./conversation-members.js";
 import type { ConversationsTable } from "./conversations.js";
+import type { MessageAttachmentsTable } from "./message-attachments.js";
 import type { MessagesTable } from "./messages.js";
 import type { SessionsTable } from "./sessions.js";
 import type { UsersTable } from "./users.js";
@@ -10,4 +13,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  attachments: AttachmentsTable;
+  message_attachments: MessageAttachmentsTable;
+  avatars: AvatarsTable;
 }

@@ -31,7 +31,7 @@ export function ConversationItem({ conversation: c, active }: { conversation: Co
       aria-current={active ? "page" : undefined}
       data-testid="conversation-item"
     >
-      <Avatar id={c.id} name={title} url={other?.avatarUrl} size={44} online={online} />
+      <Avatar id={other?.id ?? c.id} name={title} url={other?.avatarUrl} size={44} online={online} />
       <span className={styles.body}>
         <span className={styles.row}>
           <span className={styles.title}>{title}</span>
@@ -42,8 +42,9 @@ export function ConversationItem({ conversation: c, active }: { conversation: Co
         <span className={styles.row}>
           <span className={styles.preview}>{preview}</span>
           {c.unreadCount > 0 && (
-            <span className={styles.badge} data-testid="unread-badge" aria-label={`${c.unreadCount} unread`}>
+            <span className={styles.badge} data-testid="unread-badge">
               {c.unreadCount > 99 ? "99+" : c.unreadCount}
+              <span className="visually-hidden"> unread</span>
             </span>
           )}
         </span>

@@ -26,7 +26,13 @@ export function ConversationHeader({ conversation: c }: { conversation: Conversa
       <Link href="/chat" className={`icon-button ${styles.back}`} aria-label="Back to conversations">
         ←
       </Link>
-      <Avatar id={c.id} name={title} url={other?.avatarUrl} size={40} online={other ? !!presence?.online : undefined} />
+      <Avatar
+        id={other?.id ?? c.id}
+        name={title}
+        url={other?.avatarUrl}
+        size={40}
+        online={other ? !!presence?.online : undefined}
+      />
       <div className={styles.titles}>
         <h1 className={styles.title}>{title}</h1>
         <p className={styles.subtitle}>{subtitle}</p>

@@ -1,5 +1,5 @@
 "use client";
-import { useEffect } from "react";
+import { type DragEvent, useEffect, useState } from "react";
 import { api } from "@/lib/api";
 import { actions, useChat } from "@/store/chat-store";
 import { EmptyPane } from "../conversations/empty-pane";
@@ -15,6 +15,9 @@ export function ConversationView({ conversationId }: { conversationId: string })
   const listLoaded = useChat((s) => s.conversationsLoaded);
   const thread = useChat((s) => s.threads[conversationId]);
   const newestSeq = thread?.messages.at(-1)?.seq ?? 0;
+  const [dragging, setDragging] = useState(false);
+  const [dropped, setDropped] = useState<{ files: File[] } | null>(null);
+  const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes("Files");
 
   useEffect(() => {
     actions.setActive(conversationId);
@@ -49,11 +52,33 @@ export function ConversationView({ conversationId }: { conversationId: string })
     return <EmptyPane />;
   }
   return (
-    <section className={styles.view} aria-label="Conversation">
+    <section
+      className={styles.view}
+      aria-label="Conversation"
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        setDropped({ files: [...e.dataTransfer.files] });
+      }}
+    >
+      {dragging && (
+        <div className={styles.dropOverlay} aria-hidden="true">
+          Drop files to attach
+        </div>
+      )}
       <ConversationHeader conversation={conversation} />
       <MessageList conversation={conversation} />
       <TypingIndicator conversation={conversation} />
-      <Composer conversationId={conversationId} />
+      <Composer conversationId={conversationId} dropped={dropped} />
     </section>
   );
 }

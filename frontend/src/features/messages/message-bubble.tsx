@@ -55,7 +55,7 @@ export const MessageBubble = memo(function MessageBubble({
           {m.text && <p className={styles.text}>{linkify(m.text)}</p>}
           <span className={styles.meta}>
             <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
-            {m.local === "pending" && <span aria-label="sending"> · Sending…</span>}
+            {m.local === "pending" && <span> · Sending…</span>}
           </span>
         </div>
         {m.local === "failed" && (

@@ -45,9 +45,11 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
     setUnseen(0);
   }, [rows.length, virtualizer]);
 
+  const loading = useRef(false);
   const loadOlder = useCallback(async () => {
     const first = thread.messages[0]?.seq;
-    if (!thread.loaded || !thread.hasMore || thread.loadingOlder || first === undefined || first <= 1) return;
+    if (loading.current || !thread.loaded || !thread.hasMore || first === undefined || first <= 1) return;
+    loading.current = true;
     actions.setLoadingOlder(id, true);
     try {
       const page = await api.history(id, { before: first });
@@ -55,9 +57,10 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
       anchor.current = el ? el.scrollHeight - el.scrollTop : null;
       actions.addMessages(id, page.messages, { hasMore: page.hasMore, older: true });
     } finally {
+      loading.current = false;
       actions.setLoadingOlder(id, false);
     }
-  }, [id, thread.loaded, thread.hasMore, thread.loadingOlder, thread.messages]);
+  }, [id, thread.loaded, thread.hasMore, thread.messages]);
 
   // Keep the view still when older rows are prepended above it.
   const firstKey = rows[0]?.key;
@@ -108,9 +111,11 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
         onScroll={onScroll}
         role="log"
         aria-label="Messages"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         tabIndex={0}
         data-testid="message-list"
       >
+        <div className={styles.spacer} />
         {thread.loadingOlder && <div className={styles.loading}>Loading earlier messages…</div>}
         {thread.loaded && !thread.hasMore && (
           <div className={styles.start}>This is the beginning of the conversation.</div>
@@ -129,7 +134,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 {row.kind === "day" ? (
-                  <div className={styles.day} role="separator">
+                  <div className={styles.day}>
                     <span>{row.label}</span>
                   </div>
                 ) : (

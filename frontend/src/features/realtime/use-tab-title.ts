@@ -7,6 +7,7 @@ import { useChat } from "@/store/chat-store";
 export function useTabTitle() {
   const pathname = usePathname();
   const total = useChat((s) => Object.values(s.conversations).reduce((n, c) => n + c.unreadCount, 0));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: Next resets the title on navigation, so re-apply per path
   useEffect(() => {
     const apply = () => {
       document.title = total > 0 ? `(${total}) Relay Chat` : "Relay Chat";

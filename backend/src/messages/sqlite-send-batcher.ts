@@ -1,0 +1,111 @@
+import type SQLite from "better-sqlite3";
+import type { MessageRow } from "./messages.store.js";
+
+export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at">;
+
+interface Pending {
+  row: NewMessageRow;
+  attachmentIds: readonly string[] | undefined;
+  resolve: (row: MessageRow) => void;
+  reject: (err: unknown) => void;
+}
+
+type Outcome = { row: MessageRow } | { error: unknown };
+
+/**
+ * Group commit for SQLite sends. Sends that reach the store in the same event-loop turn
+ * are written in one transaction, each inside its own savepoint, so one that fails (sender
+ * no longer a member, clientId already used) rolls back alone. Every caller's promise
+ * settles only after COMMIT: no send is acknowledged or broadcast before it is stored.
+ * Raw prepared statements: on this path Kysely's per-query compile and prepare cost more
+ * than SQLite's own work. better-sqlite3 is synchronous, so seq follows arrival order.
+ */
+export function createSqliteSendBatcher(sqlite: SQLite.Database, notAMember: () => Error, maxBatch = 256) {
+  let statements: ReturnType<typeof prepare> | undefined;
+  let queue: Pending[] = [];
+  let scheduled = false;
+
+  // Prepared on first use: the store may be built before migrations have run.
+  function prepare() {
+    const bumpSeq = sqlite.prepare<[string, string], { last_seq: number }>(
+      "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq",
+    );
+    const moveReadPosition = sqlite.prepare<[number, string, string]>(
+      "UPDATE conversation_members SET last_read_seq = ? WHERE conversation_id = ? AND user_id = ?",
+    );
+    const insertMessage = sqlite.prepare<[string, string, number, string, string, string, string]>(
+      "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, created_at, edited_at, deleted_at)" +
+        " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+    );
+    let linkAttachment: SQLite.Statement<[string, string, number]> | undefined;
+
+    /** The same steps as the Kysely path: next seq, sender's read position (membership check), row. */
+    const storeOne = sqlite.transaction((row: NewMessageRow, attachmentIds: readonly string[] | undefined) => {
+      const conv = bumpSeq.get(row.created_at, row.conversation_id);
+      if (!conv) throw notAMember();
+      const seq = conv.last_seq;
+      if (moveReadPosition.run(seq, row.conversation_id, row.sender_id).changes === 0) throw notAMember();
+      insertMessage.run(row.id, row.conversation_id, seq, row.sender_id, row.client_id, row.text, row.created_at);
+      if (attachmentIds?.length) {
+        linkAttachment ??= sqlite.prepare(
+          "INSERT INTO message_attachments (message_id, attachment_id, position) VALUES (?, ?, ?)",
+        );
+        for (const [position, id] of attachmentIds.entries()) linkAttachment.run(row.id, id, position);
+      }
+      const stored: MessageRow = { ...row, seq, edited_at: null, deleted_at: null };
+      return stored;
+    });
+
+    // Called inside storeBatch, storeOne runs as a savepoint: its failure undoes only itself.
+    const storeBatch = sqlite.transaction((batch: Pending[]): Outcome[] =>
+      batch.map((p) => {
+        try {
+          return { row: storeOne(p.row, p.attachmentIds) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
+    return { storeBatch };
+  }
+
+  function flush() {
+    scheduled = false;
+    try {
+      statements ??= prepare();
+    } catch (err) {
+      for (const p of queue) p.reject(err);
+      queue = [];
+      return;
+    }
+    while (queue.length > 0) {
+      const batch = queue.length <= maxBatch ? queue : queue.slice(0, maxBatch);
+      queue = queue.length <= maxBatch ? [] : queue.slice(maxBatch);
+      let outcomes: Outcome[];
+      try {
+        outcomes = statements.storeBatch(batch);
+      } catch (err) {
+        // BEGIN or COMMIT failed: nothing of this batch is stored.
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      outcomes.forEach((o, i) => {
+        const p = batch[i] as Pending;
+        if ("row" in o) p.resolve(o.row);
+        else p.reject(o.error);
+      });
+    }
+  }
+
+  return {
+    insert(row: NewMessageRow, attachmentIds?: readonly string[]): Promise<MessageRow> {
+      return new Promise((resolve, reject) => {
+        queue.push({ row, attachmentIds, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { ConversationsStore } from "../conversations/conversations.store.js";
+import type { Logger } from "../logger.js";
+import type { UsersStore } from "../users/users.store.js";
+import type { PresenceStore } from "./presence.js";
+import type { Realtime } from "./realtime.js";
+
+interface Deps {
+  realtime: Realtime;
+  conversationsStore: ConversationsStore;
+  users: UsersStore;
+}
+
+/** Tells a user's contacts (or, having none, the user's own tabs) that they came or went. */
+export async function announcePresence(
+  { realtime, conversationsStore }: Omit<Deps, "users">,
+  userId: string,
+  online: boolean,
+  lastSeenAt: string | null,
+) {
+  const contacts = await conversationsStore.contactIds(userId);
+  realtime.emitToUsers(contacts.length ? contacts : [userId], "presence", { userId, online, lastSeenAt });
+}
+
+/**
+ * Announces presence changes no local socket caused: users of a crashed node expiring
+ * (their lastSeenAt is stored first) and users re-registered after Redis lost them.
+ */
+export function relayPresenceChanges(presence: PresenceStore, deps: Deps, logger: Logger) {
+  presence.onChange?.((change) => {
+    const work = change.online
+      ? announcePresence(deps, change.userId, true, null)
+      : deps.users
+          .setLastSeen(change.userId, change.at)
+          .then(() => announcePresence(deps, change.userId, false, change.at));
+    work.catch((err) => logger.error({ err, userId: change.userId }, "presence change not announced"));
+  });
+}

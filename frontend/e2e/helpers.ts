@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+export const baseUrl = () => inject("baseUrl");
+
+export async function connectBrowser(): Promise<Browser> {
+  return chromium.connect(inject("wsEndpoint"));
+}
+
+export interface TestUser {
+  context: BrowserContext;
+  page: Page;
+  username: string;
+  displayName: string;
+}
+
+export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString("hex")}`;
+
+/** Registers through the UI in a fresh browser context; ends on /chat. */
+export async function registerUser(
+  browser: Browser,
+  displayName: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<TestUser> {
+  const context = await browser.newContext({ baseURL: baseUrl(), viewport });
+  const page = await context.newPage();
+  const username = uniqueName(displayName.toLowerCase());
+  await page.goto("/register");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Display name (optional)").fill(displayName);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL("**/chat");
+  await visible(page.getByText("No conversations yet"));
+  return { context, page, username, displayName };
+}
+
+/** Opens (or creates) the direct chat with `other` from the New chat dialog. */
+export async function openDirect(user: TestUser, other: TestUser) {
+  const { page } = user;
+  await page.getByRole("button", { name: "New chat" }).click();
+  await page.getByLabel("Search people").fill(other.username);
+  await page.getByRole("button", { name: new RegExp(other.username) }).click();
+  await page.waitForURL(/\/chat\/[^/]+$/);
+  await visible(page.getByRole("heading", { level: 1, name: other.displayName }));
+}
+
+export async function openConversation(page: Page, title: string) {
+  await page.getByTestId("conversation-item").filter({ hasText: title }).click();
+  await visible(page.getByRole("heading", { level: 1, name: title }));
+}
+
+export async function sendText(page: Page, text: string) {
+  const box = page.getByLabel("Message", { exact: true });
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+export const messages = (page: Page) => page.getByTestId("message");
+
+export async function screenshot(page: Page, name: string, copyTo?: string) {
+  mkdirSync("test-results/screenshots", { recursive: true });
+  const file = `test-results/screenshots/${name}.png`;
+  await page.screenshot({ path: file });
+  if (copyTo) copyFileSync(file, copyTo);
+}
+
+/** Waits until the locator shows (fails the test with Playwright's message after the timeout). */
+export async function visible(locator: Locator, timeout = 10_000) {
+  await locator.first().waitFor({ state: "visible", timeout });
+}
+
+export async function hidden(locator: Locator, timeout = 10_000) {
+  await locator.first().waitFor({ state: "hidden", timeout });
+}

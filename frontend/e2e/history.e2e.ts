@@ -1,0 +1,80 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  connectBrowser,
+  messages,
+  openConversation,
+  openDirect,
+  registerUser,
+  sendText,
+  type TestUser,
+  visible,
+} from "./helpers";
+
+const SEEDED = 230;
+
+describe("long history", () => {
+  let browser: Browser;
+  let wes: TestUser;
+  let xena: TestUser;
+
+  beforeAll(async () => {
+    browser = await connectBrowser();
+    wes = await registerUser(browser, "Wes");
+    xena = await registerUser(browser, "Xena");
+    await openDirect(wes, xena);
+    const id = decodeURIComponent(wes.page.url().split("/chat/")[1] ?? "");
+    for (let i = 1; i <= SEEDED; i++) {
+      const res = await wes.page.request.post(`/api/chat/conversations/${encodeURIComponent(id)}/messages`, {
+        data: { clientId: `seed-${i}`, text: `history message ${i}` },
+      });
+      if (res.status() !== 201) throw new Error(`seed ${i}: ${res.status()} ${await res.text()}`);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("scrolls up through all pages while keeping the DOM small", async () => {
+    const { page } = xena;
+    await openConversation(page, "Wes");
+    await visible(messages(page).filter({ hasText: `history message ${SEEDED}` }));
+    const list = page.getByTestId("message-list");
+    const start = page.getByText("This is the beginning of the conversation.");
+    const first = messages(page)
+      .locator("p")
+      .filter({ hasText: /^history message 1$/ });
+    for (let i = 0; i < 40 && !(await first.isVisible()); i++) {
+      await list.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await page.waitForTimeout(150);
+    }
+    await visible(first);
+    await visible(start);
+    // Virtualised: every message is loaded, only a window of them is in the DOM.
+    const inDom = await messages(page).count();
+    expect(inDom).toBeGreaterThan(5);
+    expect(inDom).toBeLessThan(80);
+    const texts = await messages(page).locator("p").allTextContents();
+    const seqs = texts.map((t) => Number(t.replace("history message ", "")));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs[0]).toBe(1);
+  });
+
+  it("does not yank a reader who scrolled up; offers a new-messages button", async () => {
+    const { page } = xena;
+    await sendText(wes.page, "a fresh message");
+    const button = page.getByRole("button", { name: "1 new message" });
+    await visible(button);
+    expect(await messages(page).filter({ hasText: "a fresh message" }).count()).toBe(0);
+    await visible(
+      messages(page)
+        .locator("p")
+        .filter({ hasText: /^history message 1$/ }),
+    );
+    await button.click();
+    await visible(messages(page).filter({ hasText: "a fresh message" }));
+    expect(await button.count()).toBe(0);
+  });
+});
