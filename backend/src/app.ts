@@ -4,26 +4,17 @@ import express from "express";
 import helmet from "helmet";
 import { requireAuth } from "./auth/auth.middleware.js";
 import { authRoutes } from "./auth/auth.routes.js";
-import { createAuthService } from "./auth/auth.service.js";
-import { createSessionsStore } from "./auth/sessions.store.js";
-import { createTokenSigner } from "./auth/tokens.js";
+import { blocksRoutes } from "./blocks/blocks.routes.js";
 import type { Config } from "./config.js";
 import { chatRoutes } from "./conversations/conversations.routes.js";
-import { createConversationsService } from "./conversations/conversations.service.js";
-import { createConversationsStore } from "./conversations/conversations.store.js";
 import type { DbHandle } from "./db/database.js";
-import { createAvatarsService } from "./files/avatars.service.js";
 import { type BlobStore, createLocalBlobStore } from "./files/blob-store.js";
 import { attachmentRoutes, avatarRoutes } from "./files/files.routes.js";
-import { createFilesService } from "./files/files.service.js";
-import { createFilesStore } from "./files/files.store.js";
 import { apiNotFound, errorHandler } from "./http/error-handler.js";
-import { createLimiter } from "./http/rate-limit.js";
 import { createReadiness } from "./http/readiness.js";
 import { requestLog } from "./http/request-log.js";
 import type { Logger } from "./logger.js";
-import { createMessagesService } from "./messages/messages.service.js";
-import { createMessagesStore } from "./messages/messages.store.js";
+import { messageEditsRoutes } from "./messages/message-edits.routes.js";
 import { drainCommands } from "./realtime/command.js";
 import { handleConnections } from "./realtime/connection.js";
 import { createMemoryPresence, type PresenceStore } from "./realtime/presence.js";
@@ -33,9 +24,9 @@ import { createRedisClients } from "./realtime/redis-clients.js";
 import { createRedisPresence } from "./realtime/redis-presence.js";
 import { authenticateSockets, createSocketServer } from "./realtime/socket-server.js";
 import { createTypingRelay } from "./realtime/typing.js";
+import { searchRoutes } from "./search/search.routes.js";
+import { createServices } from "./services.js";
 import { usersRoutes } from "./users/users.routes.js";
-import { createUsersService } from "./users/users.service.js";
-import { createUsersStore } from "./users/users.store.js";
 
 export interface AppDeps {
   config: Config;
@@ -75,55 +66,18 @@ export function createApp(deps: AppDeps) {
       : createMemoryPresence());
   const readiness = createReadiness({ db, pingRedis: redis ? () => redis.ping() : undefined });
 
-  const stores = {
-    users: createUsersStore(db),
-    sessions: createSessionsStore(db),
-    conversations: createConversationsStore(db),
-    messages: createMessagesStore(db),
-    files: createFilesStore(db),
-  };
-  const rate = config.authRateLimit;
-  const auth = createAuthService({
-    users: stores.users,
-    sessions: stores.sessions,
-    tokens: createTokenSigner(deps.jwtSecret),
-    realtime,
-    limits: {
-      perIp: createLimiter(
-        { keyPrefix: `${config.redisPrefix}auth-ip`, points: rate.perIp, durationSec: 900 },
-        redis?.commands,
-      ),
-      perUsername: createLimiter(
-        { keyPrefix: `${config.redisPrefix}auth-user`, points: rate.perUsername, durationSec: 900 },
-        redis?.commands,
-      ),
-    },
-    sessionTtlMs: config.sessionTtlMs,
-  });
-  const users = createUsersService({ users: stores.users, conversations: stores.conversations, presence, realtime });
   const blobs = deps.blobs ?? createLocalBlobStore(config.uploads.dir);
-  const files = createFilesService({
-    files: stores.files,
-    blobs,
-    config: config.uploads,
-    logger: logger.child({ feature: "files" }),
-  });
-  const avatars = createAvatarsService({
-    files: stores.files,
-    filesService: files,
-    blobs,
-    users,
-    config: config.uploads,
-  });
-  const conversations = createConversationsService({
-    conversations: stores.conversations,
-    messages: stores.messages,
-    users: stores.users,
-    presence,
+  const services = createServices({
+    config,
+    logger,
+    database,
+    jwtSecret: deps.jwtSecret,
     realtime,
-    attachments: files,
+    presence,
+    redis,
+    blobs,
   });
-  const messages = createMessagesService({ messages: stores.messages, conversations, realtime, attachments: files });
+  const { stores, auth, users, files, avatars, blocks, conversations, messages, edits, search } = services;
   const typing = createTypingRelay(realtime, deps.typingTtlMs);
   const stopOrphanSweep = files.startOrphanSweep();
 
@@ -136,12 +90,14 @@ export function createApp(deps: AppDeps) {
     conversations,
     conversationsStore: stores.conversations,
     messages,
+    edits,
+    blocks,
     users: stores.users,
     logger: logger.child({ feature: "realtime" }),
   });
   relayPresenceChanges(
     presence,
-    { realtime, conversationsStore: stores.conversations, users: stores.users },
+    { realtime, conversationsStore: stores.conversations, users: stores.users, blocks },
     logger.child({ feature: "presence" }),
   );
 
@@ -164,9 +120,12 @@ export function createApp(deps: AppDeps) {
   api.use(requireAuth(auth, config.allowedOrigins));
   api.use("/auth", authed);
   api.use("/users", avatarRoutes(avatars, blobs, config.uploads, files.tmpDir));
+  api.use("/users", blocksRoutes(blocks));
   api.use("/users", usersRoutes(users));
   api.use("/chat/attachments", attachmentRoutes(files, blobs, config.uploads));
   api.use("/chat", chatRoutes(conversations, messages));
+  api.use("/chat", messageEditsRoutes(edits));
+  api.use("/chat", searchRoutes(search));
   api.use(apiNotFound);
   api.use(errorHandler(logger.child({ feature: "http" })));
   app.use("/api", api);
@@ -181,7 +140,7 @@ export function createApp(deps: AppDeps) {
   return {
     httpServer,
     io,
-    services: { auth, users, conversations, messages, files, avatars },
+    services,
     listen(port: number, host?: string): Promise<number> {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);

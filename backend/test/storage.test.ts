@@ -45,7 +45,16 @@ describe.each(dialects)("storage (%s)", (dialect) => {
   async function group(owner: string, members: string[]) {
     const id = randomUUID();
     await conversations.createGroup(
-      { id, type: "group", name: "g", direct_key: null, created_at: now, last_seq: 0, last_activity_at: now },
+      {
+        id,
+        type: "group",
+        name: "g",
+        direct_key: null,
+        created_at: now,
+        last_seq: 0,
+        last_activity_at: now,
+        last_change_seq: 0,
+      },
       owner,
       members,
     );

@@ -17,6 +17,7 @@ const HELP = `npm run bench -- [options]
   --smoke                a few clients for a few seconds; exits 1 on any lost or duplicated delivery
   --no-pin               do not pin server and load generator to separate cores
   --out NAME             result file name under bench/results (default: latest[-postgres])
+  --app-entry FILE       start this build of the server instead of backend/dist/main.js (A/B runs)
 `;
 
 export function readOptions(argv = process.argv.slice(2)) {
@@ -37,6 +38,7 @@ export function readOptions(argv = process.argv.slice(2)) {
       smoke: { type: "boolean", default: false },
       "no-pin": { type: "boolean", default: false },
       out: { type: "string" },
+      "app-entry": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -62,6 +64,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     cpuProf: values["cpu-prof"],
     smoke,
     pin: !values["no-pin"],
+    appEntry: values["app-entry"],
     out: values.out ?? (smoke ? "smoke" : values.db === "postgres" ? "latest-postgres" : "latest"),
   };
   for (const k of ["clients", "groupSize", "textBytes", "stepSeconds", "connections"]) {

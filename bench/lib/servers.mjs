@@ -89,7 +89,7 @@ export async function startServer(kind, opts) {
   if (kind === "baseline") {
     script = path.join(root, "bench/baseline-server.mjs");
   } else {
-    script = path.join(root, "backend/dist/main.js");
+    script = path.resolve(opts.appEntry ?? path.join(root, "backend/dist/main.js"));
     if (!existsSync(script)) throw new Error("backend is not built: run npm run build -w protocol -w backend");
     const dataDir = mkdtempSync(path.join(tmpdir(), "chat-bench-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-import type { Attachment, Conversation, Message, User } from "./models.js";
+import type { Attachment, Conversation, Message, SearchResult, User } from "./models.js";
 
 /** Answer bodies of the REST API. */
 export interface AuthResponse {
@@ -29,4 +29,16 @@ export interface AttachmentResponse {
 }
 export interface UserResponse {
   user: User;
+}
+export interface ChangesResponse {
+  messages: Message[];
+  lastChangeSeq: number;
+  hasMore: boolean;
+}
+export interface SearchResponse {
+  results: SearchResult[];
+  nextCursor: string | null;
+}
+export interface BlocksResponse {
+  users: User[];
 }

@@ -20,6 +20,11 @@ export const limits = {
   /** Longest side of an image attachment's thumbnail (webp). */
   thumbnailMaxSide: 512,
   clientIdMax: 64,
+  /** Distinct emoji on one message. */
+  reactionsPerMessageMax: 20,
+  emojiMax: 16,
+  replyExcerptMax: 140,
+  searchPageMax: 50,
   /** A `typing: true` not renewed within this window is expired by the server. */
   typingTtlMs: 6000,
 } as const;

@@ -37,6 +37,36 @@ export interface Message {
   createdAt: string;
   editedAt?: string | null;
   deletedAt?: string | null;
+  /**
+   * Position in the conversation's change sequence: bumped by every change to this message
+   * (creation, edit, delete, reaction). `GET .../changes?after=N` returns what changed since N.
+   */
+  changeSeq?: number;
+  replyTo?: ReplyQuote | null;
+  reactions?: Reaction[];
+  /** Ids of the members mentioned with @username. */
+  mentions?: string[];
+}
+
+/** What a reply shows of the message it answers; `deleted` when that message was deleted. */
+export interface ReplyQuote {
+  id: string;
+  seq: number;
+  senderId: string;
+  excerpt: string;
+  deleted: boolean;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+export interface SearchResult {
+  message: Message;
+  /** [start, end) character ranges of the matched terms in `message.text`. */
+  highlights: Array<[number, number]>;
 }
 
 export interface Member {
@@ -54,4 +84,10 @@ export interface Conversation {
   lastMessage: Message | null;
   unreadCount: number;
   createdAt: string;
+  /** Highest position in the change sequence (see Message.changeSeq). */
+  lastChangeSeq?: number;
+  /** The viewer muted it: no notifications, the badge still counts. */
+  muted?: boolean;
+  /** Unread messages that mention the viewer. */
+  mentionCount?: number;
 }

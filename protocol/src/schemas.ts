@@ -92,14 +92,16 @@ const messageFields = {
     .default([]),
 };
 
+const replyField = { replyTo: Id.optional() };
+
 const textOrAttachment = (m: { text: string; attachments: string[] }) => m.text.length > 0 || m.attachments.length > 0;
 const emptyText = { message: "text must not be empty", path: ["text"] };
 
-export const SendMessageBody = z.strictObject(messageFields).refine(textOrAttachment, emptyText);
+export const SendMessageBody = z.strictObject({ ...messageFields, ...replyField }).refine(textOrAttachment, emptyText);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 export const SendMessagePayload = z
-  .strictObject({ conversationId: Id, ...messageFields })
+  .strictObject({ conversationId: Id, ...messageFields, ...replyField })
   .refine(textOrAttachment, emptyText);
 export type SendMessagePayload = z.infer<typeof SendMessagePayload>;
 
@@ -129,3 +131,56 @@ export const AvatarQuery = z.object({
     .default(limits.avatarSizeDefault as AvatarSize),
 });
 export type AvatarQuery = z.infer<typeof AvatarQuery>;
+
+const MessageText = z
+  .string()
+  .trim()
+  .min(1, "text must not be empty")
+  .max(limits.messageTextMax, `text must be at most ${limits.messageTextMax} characters`);
+
+export const EditMessageBody = z.strictObject({ text: MessageText });
+export type EditMessageBody = z.infer<typeof EditMessageBody>;
+export const EditMessagePayload = EditMessageBody.extend({ messageId: Id });
+export type EditMessagePayload = z.infer<typeof EditMessagePayload>;
+
+export const DeleteMessagePayload = z.strictObject({ messageId: Id });
+export type DeleteMessagePayload = z.infer<typeof DeleteMessagePayload>;
+
+/** One emoji (a pictographic grapheme, with modifiers and joiners), not arbitrary text. */
+export const Emoji = z
+  .string()
+  .min(1)
+  .max(limits.emojiMax)
+  .regex(
+    /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3]*$/u,
+    "emoji must be a single emoji",
+  );
+
+export const ReactBody = z.strictObject({ emoji: Emoji });
+export type ReactBody = z.infer<typeof ReactBody>;
+export const ReactPayload = ReactBody.extend({ messageId: Id });
+export type ReactPayload = z.infer<typeof ReactPayload>;
+
+export const ChangesQuery = z.object({
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  limit: z.coerce.number().int().min(1).max(limits.pageSizeMax).default(limits.pageSizeMax),
+});
+export type ChangesQuery = z.infer<typeof ChangesQuery>;
+export const ChangesPayload = z.strictObject({
+  conversationId: Id,
+  after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  limit: z.number().int().min(1).max(limits.pageSizeMax).optional(),
+});
+export type ChangesPayload = z.infer<typeof ChangesPayload>;
+
+export const MuteBody = z.strictObject({ muted: z.boolean() });
+export type MuteBody = z.infer<typeof MuteBody>;
+
+export const SearchQuery = z.object({
+  q: z.string().trim().min(1, "q must not be empty").max(limits.searchQueryMax),
+  conversationId: Id.optional(),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(limits.searchPageMax).default(20),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;

@@ -1,16 +1,13 @@
-import type { Attachment, Conversation, Member } from "@chat/protocol";
-import { presentMessage } from "../messages/messages.presenter.js";
-import type { MessageRow } from "../messages/messages.store.js";
+import type { Conversation, Member, Message } from "@chat/protocol";
 import { presentUser } from "../users/users.presenter.js";
 import type { ConversationRow, MemberRow } from "./conversations.store.js";
 
 export interface ConversationParts {
   row: ConversationRow;
   members: MemberRow[];
-  lastMessage: MessageRow | undefined;
-  /** Attachments by message id (only the last message's are looked up). */
-  attachmentsOf: Map<string, Attachment[]>;
+  lastMessage: Message | undefined;
   online: Set<string>;
+  mentionCount: number;
 }
 
 /** The conversation as one viewer sees it: unreadCount is theirs. */
@@ -27,10 +24,11 @@ export function presentConversation(parts: ConversationParts, viewerId: string):
     name: parts.row.name,
     members,
     lastSeq: parts.row.last_seq,
-    lastMessage: parts.lastMessage
-      ? presentMessage(parts.lastMessage, parts.attachmentsOf.get(parts.lastMessage.id))
-      : null,
+    lastMessage: parts.lastMessage ?? null,
     unreadCount: Math.max(0, parts.row.last_seq - (mine?.last_read_seq ?? parts.row.last_seq)),
     createdAt: parts.row.created_at,
+    lastChangeSeq: parts.row.last_change_seq,
+    muted: mine?.muted === 1,
+    mentionCount: parts.mentionCount,
   };
 }

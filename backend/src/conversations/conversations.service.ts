@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type Conversation, type CreateGroupBody, limits, type Role } from "@chat/protocol";
+import type { BlocksService } from "../blocks/blocks.service.js";
 import { nowIso } from "../db/clock.js";
 import { AppError, forbidden, notFound } from "../http/app-error.js";
-import type { AttachmentLookup } from "../messages/messages.presenter.js";
+import { mentionedUsernames } from "../messages/mentions.js";
+import type { MessageDetails } from "../messages/message-details.js";
+import type { MessageExtrasStore } from "../messages/message-extras.store.js";
 import type { MessagesStore } from "../messages/messages.store.js";
 import type { PresenceStore } from "../realtime/presence.js";
 import type { Realtime } from "../realtime/realtime.js";
@@ -17,7 +20,9 @@ interface Deps {
   users: UsersStore;
   presence: PresenceStore;
   realtime: Realtime;
-  attachments: Pick<AttachmentLookup, "forMessages">;
+  details: MessageDetails;
+  extras: Pick<MessageExtrasStore, "unreadMentionCounts">;
+  blocks: BlocksService;
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
@@ -33,23 +38,36 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 const canManage = (role: Role | undefined) => role === "owner" || role === "admin";
 
-export function createConversationsService({ conversations, messages, users, presence, realtime, attachments }: Deps) {
+export function createConversationsService(deps: Deps) {
+  const { conversations, messages, users, presence, realtime, details, extras, blocks } = deps;
   const membership = createMembershipCache((id) => conversations.memberRoles(id));
   realtime.onMembershipChange((id) => membership.invalidate(id));
 
   /** Loads conversations with members, last message and presence, in a fixed number of queries. */
   async function build(rows: ConversationRow[], viewerId: string): Promise<Conversation[]> {
     const ids = rows.map((r) => r.id);
-    const [members, lastMessages] = await Promise.all([conversations.listMembers(ids), messages.lastMessages(ids)]);
-    const [online, attachmentsOf] = await Promise.all([
-      presence.onlineAmong([...new Set(members.map((m) => m.id))]),
-      attachments.forMessages(lastMessages.map((m) => m.id)),
+    const [members, lastRows, mentionCounts, hidden] = await Promise.all([
+      conversations.listMembers(ids),
+      messages.lastMessages(ids),
+      extras.unreadMentionCounts(viewerId),
+      // Presence of users the viewer blocks stays hidden from the viewer.
+      blocks.blockedBy(viewerId),
+    ]);
+    const [online, lastMessages] = await Promise.all([
+      presence.onlineAmong([...new Set(members.map((m) => m.id))].filter((id) => !hidden.has(id))),
+      details.present(lastRows),
     ]);
     const membersOf = groupBy(members, (m) => m.conversation_id);
-    const lastOf = new Map(lastMessages.map((m) => [m.conversation_id, m]));
+    const lastOf = new Map(lastMessages.map((m) => [m.conversationId, m]));
     return rows.map((row) =>
       presentConversation(
-        { row, members: membersOf.get(row.id) ?? [], lastMessage: lastOf.get(row.id), attachmentsOf, online },
+        {
+          row,
+          members: membersOf.get(row.id) ?? [],
+          lastMessage: lastOf.get(row.id),
+          online,
+          mentionCount: mentionCounts.get(row.id) ?? 0,
+        },
         viewerId,
       ),
     );
@@ -106,6 +124,17 @@ export function createConversationsService({ conversations, messages, users, pre
 
   return {
     requireMember,
+    async typeOf(conversationId: string) {
+      return (await conversations.findById(conversationId))?.type;
+    },
+
+    /** Members named by @username in the text, the author excluded. */
+    async mentionIds(conversationId: string, text: string, authorId?: string): Promise<string[]> {
+      const names = new Set(mentionedUsernames(text));
+      if (names.size === 0) return [];
+      const members = await conversations.listMembers([conversationId]);
+      return members.filter((m) => names.has(m.username.toLowerCase()) && m.id !== authorId).map((m) => m.id);
+    },
     membershipOf: (conversationId: string) => membership.get(conversationId),
 
     async list(userId: string): Promise<Conversation[]> {
@@ -123,6 +152,7 @@ export function createConversationsService({ conversations, messages, users, pre
       await requireUsers([otherId]);
       const key = [userId, otherId].sort().join(":");
       let row = await conversations.findByDirectKey(key);
+      if (!row && (await blocks.between(userId, otherId))) throw forbidden("you cannot message this user");
       if (!row) {
         const now = nowIso();
         row = await conversations.createDirect(
@@ -134,6 +164,7 @@ export function createConversationsService({ conversations, messages, users, pre
             created_at: now,
             last_seq: 0,
             last_activity_at: now,
+            last_change_seq: 0,
           },
           [userId, otherId],
         );
@@ -152,7 +183,16 @@ export function createConversationsService({ conversations, messages, users, pre
       const now = nowIso();
       const id = randomUUID();
       await conversations.createGroup(
-        { id, type: "group", name: body.name, direct_key: null, created_at: now, last_seq: 0, last_activity_at: now },
+        {
+          id,
+          type: "group",
+          name: body.name,
+          direct_key: null,
+          created_at: now,
+          last_seq: 0,
+          last_activity_at: now,
+          last_change_seq: 0,
+        },
         userId,
         others,
       );
@@ -223,6 +263,15 @@ export function createConversationsService({ conversations, messages, users, pre
         [...members.keys()].filter((u) => u !== userId),
       );
       return view(conversationId, userId);
+    },
+
+    async setMuted(userId: string, conversationId: string, muted: boolean): Promise<Conversation> {
+      await requireMember(conversationId, userId);
+      await conversations.setMuted(conversationId, userId, muted);
+      const conversation = await view(conversationId, userId);
+      // The user's other tabs and devices follow.
+      realtime.emitToUsers([userId], "conversation", { conversation });
+      return conversation;
     },
 
     async markRead(userId: string, conversationId: string, seq: number): Promise<void> {

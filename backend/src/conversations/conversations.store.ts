@@ -9,6 +9,7 @@ export interface MemberRow {
   conversation_id: string;
   role: Role;
   last_read_seq: number;
+  muted: number;
   id: string;
   username: string;
   display_name: string;
@@ -92,6 +93,7 @@ export function createConversationsStore(db: Db) {
           "m.conversation_id",
           "m.role",
           "m.last_read_seq",
+          "m.muted",
           "u.id",
           "u.username",
           "u.display_name",
@@ -182,6 +184,15 @@ export function createConversationsStore(db: Db) {
           .execute();
         return { newOwnerId: heir.user_id, deleted: false };
       });
+    },
+
+    async setMuted(conversationId: string, userId: string, muted: boolean) {
+      await db
+        .updateTable("conversation_members")
+        .set({ muted: muted ? 1 : 0 })
+        .where("conversation_id", "=", conversationId)
+        .where("user_id", "=", userId)
+        .execute();
     },
 
     /** Raises a member's read position, never lowers it, never past last_seq. Returns the new value if it moved. */

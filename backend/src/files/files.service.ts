@@ -149,6 +149,12 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
 
     collectBlobs,
 
+    /** A deleted message's files: gone from the database and the disk unless still shared elsewhere. */
+    async purge(ids: readonly string[]): Promise<void> {
+      const gone = await files.deleteUnlinked(ids);
+      await collectBlobs(gone.flatMap((o) => (o.thumb_hash ? [o.blob_hash, o.thumb_hash] : [o.blob_hash])));
+    },
+
     /** Runs the orphan sweep periodically (a quarter of the TTL, between 1 minute and 1 hour); returns the stop. */
     startOrphanSweep(): () => void {
       const every = Math.min(Math.max(config.orphanTtlMs / 4, 60_000), 3_600_000);

@@ -95,6 +95,25 @@ export function createFilesStore(db: Db) {
       return orphans.filter((o) => gone.has(o.id));
     },
 
+    /** Deletes those of the given attachments no message references (a deleted message's files). */
+    async deleteUnlinked(ids: readonly string[]): Promise<AttachmentRow[]> {
+      if (ids.length === 0) return [];
+      return db
+        .deleteFrom("attachments")
+        .where("attachments.id", "in", ids)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("message_attachments as ma")
+                .select("ma.message_id")
+                .whereRef("ma.attachment_id", "=", "attachments.id"),
+            ),
+          ),
+        )
+        .returningAll()
+        .execute();
+    },
+
     /** Whether any row still names the blob (attachment, thumbnail or avatar). */
     async blobInUse(hash: string): Promise<boolean> {
       const [attachment, avatar] = await Promise.all([

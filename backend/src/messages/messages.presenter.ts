@@ -13,6 +13,10 @@ export function presentMessage(row: MessageRow, attachments: Attachment[] = []):
     createdAt: row.created_at,
     editedAt: row.edited_at,
     deletedAt: row.deleted_at,
+    changeSeq: row.change_seq,
+    replyTo: null,
+    reactions: [],
+    mentions: [],
   };
 }
 
@@ -21,10 +25,6 @@ export interface AttachmentLookup {
   /** The caller's own attachments in the given order; throws NOT_FOUND for any other id. */
   attachable(userId: string, ids: readonly string[]): Promise<Attachment[]>;
   forMessages(messageIds: readonly string[]): Promise<Map<string, Attachment[]>>;
-}
-
-/** Rows with their attachments, loaded in one query for the whole list. */
-export async function presentMessages(rows: MessageRow[], attachments: AttachmentLookup): Promise<Message[]> {
-  const byMessage = await attachments.forMessages(rows.map((r) => r.id));
-  return rows.map((row) => presentMessage(row, byMessage.get(row.id)));
+  /** Deletes the given attachments that no message references any more, with their files. */
+  purge(ids: readonly string[]): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import { type Db, sqliteHandleOf } from "../db/database.js";
 import type { MessagesTable } from "../db/schema/messages.js";
-import { createSqliteSendBatcher } from "./sqlite-send-batcher.js";
+import { createSqliteSendBatcher, type NewMessageRow } from "./sqlite-send-batcher.js";
 
 export type MessageRow = Selectable<MessagesTable>;
 
@@ -26,18 +26,19 @@ export function createMessagesStore(db: Db) {
      * a sender removed a moment ago updates no row and the whole send rolls back.
      * Attachment links, when given, are stored in the same transaction.
      */
-    async insert(
-      row: Omit<MessageRow, "seq" | "edited_at" | "deleted_at">,
-      attachmentIds?: readonly string[],
-    ): Promise<MessageRow> {
+    async insert(row: NewMessageRow, attachmentIds?: readonly string[]): Promise<MessageRow> {
       // SQLite: raw statements, group-committed with the other sends of this event-loop turn.
       if (batcher) return batcher.insert(row, attachmentIds);
       return db.transaction().execute(async (trx) => {
         const conv = await trx
           .updateTable("conversations")
-          .set((eb) => ({ last_seq: eb("last_seq", "+", 1), last_activity_at: row.created_at }))
+          .set((eb) => ({
+            last_seq: eb("last_seq", "+", 1),
+            last_change_seq: eb("last_change_seq", "+", 1),
+            last_activity_at: row.created_at,
+          }))
           .where("id", "=", row.conversation_id)
-          .returning("last_seq")
+          .returning(["last_seq", "last_change_seq"])
           .executeTakeFirst();
         if (!conv) throw new NotAMemberError();
         const seq = conv.last_seq;
@@ -48,7 +49,7 @@ export function createMessagesStore(db: Db) {
           .where("user_id", "=", row.sender_id)
           .executeTakeFirst();
         if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
-        const stored: MessageRow = { ...row, seq, edited_at: null, deleted_at: null };
+        const stored: MessageRow = { ...row, seq, change_seq: conv.last_change_seq, edited_at: null, deleted_at: null };
         await trx.insertInto("messages").values(stored).execute();
         // Only messages with files pay for this; the plain send path is unchanged.
         if (attachmentIds?.length) {

@@ -1,7 +1,7 @@
 import type SQLite from "better-sqlite3";
 import type { MessageRow } from "./messages.store.js";
 
-export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at">;
+export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at" | "change_seq">;
 
 interface Pending {
   row: NewMessageRow;
@@ -14,8 +14,9 @@ type Outcome = { row: MessageRow } | { error: unknown };
 
 /**
  * Group commit for SQLite sends. Sends that reach the store in the same event-loop turn
- * are written in one transaction, each inside its own savepoint, so one that fails (sender
- * no longer a member, clientId already used) rolls back alone. Every caller's promise
+ * are written in one transaction. If one fails (sender no longer a member, clientId
+ * already used), the batch rolls back and is replayed with a savepoint per send, so the
+ * failure undoes only its own send. Every caller's promise
  * settles only after COMMIT: no send is acknowledged or broadcast before it is stored.
  * Raw prepared statements: on this path Kysely's per-query compile and prepare cost more
  * than SQLite's own work. better-sqlite3 is synchronous, so seq follows arrival order.
@@ -27,37 +28,57 @@ export function createSqliteSendBatcher(sqlite: SQLite.Database, notAMember: () 
 
   // Prepared on first use: the store may be built before migrations have run.
   function prepare() {
-    const bumpSeq = sqlite.prepare<[string, string], { last_seq: number }>(
-      "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq",
+    // A new message is also a change: it takes the next change_seq in the same statement.
+    const bumpSeq = sqlite.prepare<[string, string], { last_seq: number; last_change_seq: number }>(
+      "UPDATE conversations SET last_seq = last_seq + 1, last_change_seq = last_change_seq + 1, last_activity_at = ?" +
+        " WHERE id = ? RETURNING last_seq, last_change_seq",
     );
     const moveReadPosition = sqlite.prepare<[number, string, string]>(
       "UPDATE conversation_members SET last_read_seq = ? WHERE conversation_id = ? AND user_id = ?",
     );
-    const insertMessage = sqlite.prepare<[string, string, number, string, string, string, string]>(
-      "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, created_at, edited_at, deleted_at)" +
-        " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+    const insertMessage = sqlite.prepare<
+      [string, string, number, string, string, string, string, number, string | null]
+    >(
+      "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq, reply_to_id," +
+        " edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
     );
     let linkAttachment: SQLite.Statement<[string, string, number]> | undefined;
 
     /** The same steps as the Kysely path: next seq, sender's read position (membership check), row. */
-    const storeOne = sqlite.transaction((row: NewMessageRow, attachmentIds: readonly string[] | undefined) => {
+    const store = (row: NewMessageRow, attachmentIds: readonly string[] | undefined): MessageRow => {
       const conv = bumpSeq.get(row.created_at, row.conversation_id);
       if (!conv) throw notAMember();
       const seq = conv.last_seq;
       if (moveReadPosition.run(seq, row.conversation_id, row.sender_id).changes === 0) throw notAMember();
-      insertMessage.run(row.id, row.conversation_id, seq, row.sender_id, row.client_id, row.text, row.created_at);
+      const changeSeq = conv.last_change_seq;
+      insertMessage.run(
+        row.id,
+        row.conversation_id,
+        seq,
+        row.sender_id,
+        row.client_id,
+        row.text,
+        row.created_at,
+        changeSeq,
+        row.reply_to_id,
+      );
       if (attachmentIds?.length) {
         linkAttachment ??= sqlite.prepare(
           "INSERT INTO message_attachments (message_id, attachment_id, position) VALUES (?, ?, ?)",
         );
         for (const [position, id] of attachmentIds.entries()) linkAttachment.run(row.id, id, position);
       }
-      const stored: MessageRow = { ...row, seq, edited_at: null, deleted_at: null };
+      const stored: MessageRow = { ...row, seq, change_seq: changeSeq, edited_at: null, deleted_at: null };
       return stored;
-    });
+    };
 
-    // Called inside storeBatch, storeOne runs as a savepoint: its failure undoes only itself.
-    const storeBatch = sqlite.transaction((batch: Pending[]): Outcome[] =>
+    // The common case: every send of the batch succeeds, one BEGIN and one COMMIT in all.
+    const storeAll = sqlite.transaction((batch: Pending[]) => batch.map((p) => store(p.row, p.attachmentIds)));
+
+    // After any failure the batch is rolled back whole and replayed here, each send in a
+    // savepoint (storeOne inside storeEach) so that a failure undoes only its own send.
+    const storeOne = sqlite.transaction(store);
+    const storeEach = sqlite.transaction((batch: Pending[]): Outcome[] =>
       batch.map((p) => {
         try {
           return { row: storeOne(p.row, p.attachmentIds) };
@@ -66,7 +87,15 @@ export function createSqliteSendBatcher(sqlite: SQLite.Database, notAMember: () 
         }
       }),
     );
-    return { storeBatch };
+    return {
+      storeBatch(batch: Pending[]): Outcome[] {
+        try {
+          return storeAll(batch).map((row) => ({ row }));
+        } catch {
+          return storeEach(batch);
+        }
+      },
+    };
   }
 
   function flush() {

@@ -1,7 +1,10 @@
 import { limits, MarkReadPayload, SendMessagePayload, SyncPayload, TypingPayload } from "@chat/protocol";
+import type { BlocksService } from "../blocks/blocks.service.js";
 import type { ConversationsService } from "../conversations/conversations.service.js";
 import type { ConversationsStore } from "../conversations/conversations.store.js";
 import type { Logger } from "../logger.js";
+import type { MessageEditsService } from "../messages/message-edits.service.js";
+import { registerMessageEditCommands } from "../messages/message-edits.socket.js";
 import type { MessagesService } from "../messages/messages.service.js";
 import type { UsersStore } from "../users/users.store.js";
 import { onCommand } from "./command.js";
@@ -19,16 +22,19 @@ interface Deps {
   conversations: ConversationsService;
   conversationsStore: ConversationsStore;
   messages: MessagesService;
+  edits: MessageEditsService;
+  blocks: BlocksService;
   users: UsersStore;
   logger: Logger;
 }
 
 /** Per-connection wiring: rooms, presence, and the client commands. */
 export function handleConnections(deps: Deps) {
-  const { io, realtime, presence, typing, conversations, conversationsStore, messages, users, logger } = deps;
+  const { io, realtime, presence, typing, conversations, conversationsStore, messages, edits, blocks, users, logger } =
+    deps;
 
   const announce = (userId: string, online: boolean, lastSeenAt: string | null) =>
-    announcePresence({ realtime, conversationsStore }, userId, online, lastSeenAt);
+    announcePresence({ realtime, conversationsStore, blocks }, userId, online, lastSeenAt);
 
   io.on("connection", (socket) => {
     const { userId, sessionId } = socket.data;
@@ -66,12 +72,17 @@ export function handleConnections(deps: Deps) {
 
     onCommand(socket, "typing", TypingPayload, log, async (input) => {
       const { members } = await conversations.requireMember(input.conversationId, userId);
-      typing.update(socket.id, userId, input.conversationId, input.typing, members.keys());
+      // Whoever blocks the typist does not see it.
+      const blockers = await blocks.blockersOf(userId);
+      const recipients = blockers.size ? [...members.keys()].filter((id) => !blockers.has(id)) : members.keys();
+      typing.update(socket.id, userId, input.conversationId, input.typing, recipients);
       return undefined;
     });
 
     onCommand(socket, "sync", SyncPayload, log, async (input) =>
       messages.history(userId, input.conversationId, { after: input.after, limit: input.limit ?? limits.pageSizeMax }),
     );
+
+    registerMessageEditCommands(socket, userId, edits, log);
   });
 }

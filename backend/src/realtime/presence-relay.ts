@@ -1,3 +1,4 @@
+import type { BlocksService } from "../blocks/blocks.service.js";
 import type { ConversationsStore } from "../conversations/conversations.store.js";
 import type { Logger } from "../logger.js";
 import type { UsersStore } from "../users/users.store.js";
@@ -8,16 +9,19 @@ interface Deps {
   realtime: Realtime;
   conversationsStore: ConversationsStore;
   users: UsersStore;
+  blocks: Pick<BlocksService, "blockersOf">;
 }
 
 /** Tells a user's contacts (or, having none, the user's own tabs) that they came or went. */
 export async function announcePresence(
-  { realtime, conversationsStore }: Omit<Deps, "users">,
+  { realtime, conversationsStore, blocks }: Omit<Deps, "users">,
   userId: string,
   online: boolean,
   lastSeenAt: string | null,
 ) {
-  const contacts = await conversationsStore.contactIds(userId);
+  // Users who block this one never learn when it comes or goes.
+  const [all, blockers] = await Promise.all([conversationsStore.contactIds(userId), blocks.blockersOf(userId)]);
+  const contacts = all.filter((id) => !blockers.has(id));
   realtime.emitToUsers(contacts.length ? contacts : [userId], "presence", { userId, online, lastSeenAt });
 }
 

@@ -10,6 +10,7 @@ export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterS
 /** Messages between nodes (through the adapter when Redis is configured). */
 export interface InterServerEvents {
   membership_changed: (conversationId: string) => void;
+  blocks_changed: (userId: string) => void;
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -22,6 +23,10 @@ export function createRealtime(io: IoServer, opts: { clustered: boolean }) {
   const membershipListeners: Array<(conversationId: string) => void> = [];
   io.on("membership_changed", (id) => {
     for (const l of membershipListeners) l(id);
+  });
+  const blocksListeners: Array<(userId: string) => void> = [];
+  io.on("blocks_changed", (id) => {
+    for (const l of blocksListeners) l(id);
   });
   return {
     /** One emit to all the users' rooms: each socket gets it once, on every node. */
@@ -55,6 +60,13 @@ export function createRealtime(io: IoServer, opts: { clustered: boolean }) {
     },
     onMembershipChange(listener: (conversationId: string) => void) {
       membershipListeners.push(listener);
+    },
+    /** Tells every other node a user's block list changed (no-op on one node). */
+    publishBlocksChange(userId: string) {
+      if (opts.clustered) io.serverSideEmit("blocks_changed", userId);
+    },
+    onBlocksChange(listener: (userId: string) => void) {
+      blocksListeners.push(listener);
     },
   };
 }

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-attachments.js";
+import * as m0003 from "./0003-rich-messaging.js";
 
 /** Static, ordered map: bundling-proof and reviewable in one place. */
 const migrations: Record<string, Migration> = {
   "0001-init": m0001,
   "0002-attachments": m0002,
+  "0003-rich-messaging": m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,4 +8,6 @@ export interface ConversationMembersTable {
   role: "owner" | "admin" | "member";
   last_read_seq: number;
   joined_at: string;
+  /** 1 when the member muted the conversation (an integer on both dialects). */
+  muted: Generated<number>;
 }

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 export interface ConversationsTable {
   id: string;
   type: "direct" | "group";
@@ -8,4 +10,6 @@ export interface ConversationsTable {
   /** Highest message seq; the next message takes last_seq + 1 in the same transaction. */
   last_seq: number;
   last_activity_at: string;
+  /** Highest change_seq of its messages (see messages.change_seq). */
+  last_change_seq: Generated<number>;
 }

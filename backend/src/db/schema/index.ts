@@ -1,9 +1,12 @@
 import type { AttachmentsTable } from "./attachments.js";
 import type { AvatarsTable } from "./avatars.js";
+import type { BlocksTable } from "./blocks.js";
 import type { ConversationMembersTable } from "./conversation-members.js";
 import type { ConversationsTable } from "./conversations.js";
 import type { MessageAttachmentsTable } from "./message-attachments.js";
+import type { MessageMentionsTable } from "./message-mentions.js";
 import type { MessagesTable } from "./messages.js";
+import type { ReactionsTable } from "./reactions.js";
 import type { SessionsTable } from "./sessions.js";
 import type { UsersTable } from "./users.js";
 
@@ -16,4 +19,7 @@ export interface Database {
   attachments: AttachmentsTable;
   message_attachments: MessageAttachmentsTable;
   avatars: AvatarsTable;
+  reactions: ReactionsTable;
+  message_mentions: MessageMentionsTable;
+  blocks: BlocksTable;
 }

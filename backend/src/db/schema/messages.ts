@@ -8,4 +8,7 @@ export interface MessagesTable {
   created_at: string;
   edited_at: string | null;
   deleted_at: string | null;
+  /** Position in the conversation's change sequence; bumped by every change to the message. */
+  change_seq: number;
+  reply_to_id: string | null;
 }

@@ -90,6 +90,7 @@ export function Composer({ conversationId, dropped }: { conversationId: string; 
           ref={fileInput}
           id="composer-file"
           type="file"
+          aria-label="Attach files"
           multiple
           className="visually-hidden"
           tabIndex={-1}

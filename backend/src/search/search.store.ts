@@ -1,0 +1,63 @@
+import { sql } from "kysely";
+import type { Db, DbHandle } from "../db/database.js";
+import type { MessageRow } from "../messages/messages.store.js";
+
+export interface SearchFilter {
+  userId: string;
+  terms: string[];
+  conversationId?: string;
+  /** Keyset cursor: results strictly older than this (created_at, id). */
+  before?: { createdAt: string; id: string };
+  limit: number;
+}
+
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** An FTS5 string literal: the term as one phrase, quotes doubled. */
+const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
+
+/**
+ * Messages of conversations the user is a member of now, matching every term, newest first.
+ * SQLite: the FTS5 trigram index for terms of 3+ characters, LIKE for shorter ones.
+ * PostgreSQL: word match through the full-text index, or substring match through the
+ * trigram index (partial words, CJK).
+ */
+export function createSearchStore(db: Db, dialect: DbHandle["dialect"]) {
+  return {
+    async search(f: SearchFilter): Promise<MessageRow[]> {
+      let q = db
+        .selectFrom("messages as m")
+        .innerJoin("conversation_members as cm", (j) =>
+          j.onRef("cm.conversation_id", "=", "m.conversation_id").on("cm.user_id", "=", f.userId),
+        )
+        .selectAll("m")
+        .where("m.deleted_at", "is", null);
+      if (f.conversationId) q = q.where("m.conversation_id", "=", f.conversationId);
+      if (f.before) {
+        const { createdAt, id } = f.before;
+        q = q.where((eb) =>
+          eb.or([
+            eb("m.created_at", "<", createdAt),
+            eb.and([eb("m.created_at", "=", createdAt), eb("m.id", "<", id)]),
+          ]),
+        );
+      }
+      if (dialect === "sqlite") {
+        const long = f.terms.filter((t) => [...t].length >= 3);
+        const short = f.terms.filter((t) => [...t].length < 3);
+        if (long.length > 0) {
+          const match = long.map(ftsPhrase).join(" AND ");
+          q = q.where(sql<boolean>`m.rowid in (select rowid from messages_fts where messages_fts match ${match})`);
+        }
+        for (const t of short) q = q.where(sql<boolean>`lower(m.text) like ${likePattern(t)} escape '\\'`);
+      } else {
+        const words = f.terms.join(" ");
+        const substrings = f.terms.map((t) => sql`m.text ilike ${likePattern(t)}`);
+        q = q.where(
+          sql<boolean>`(to_tsvector('simple', m.text) @@ plainto_tsquery('simple', ${words}) or (${sql.join(substrings, sql` and `)}))`,
+        );
+      }
+      return q.orderBy("m.created_at", "desc").orderBy("m.id", "desc").limit(f.limit).execute();
+    },
+  };
+}
+export type SearchStore = ReturnType<typeof createSearchStore>;

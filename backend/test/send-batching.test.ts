@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConversationsStore } from "../src/conversations/conversations.store.js";
+import type { DbHandle } from "../src/db/database.js";
+import { isUniqueViolation } from "../src/db/errors.js";
+import { createMessagesStore, NotAMemberError } from "../src/messages/messages.store.js";
+import { createUsersStore } from "../src/users/users.store.js";
+import { createStorage, dialects, openStorageDb, type TestStorage } from "./helpers/server.js";
+
+// Sends issued in one event-loop turn share a transaction on SQLite (group commit); a failing
+// send in such a batch must undo only itself. On PostgreSQL the same calls run one by one.
+describe.each(dialects)("send batching (%s)", (dialect) => {
+  let storage: TestStorage;
+  let handle: DbHandle;
+  const now = new Date().toISOString();
+
+  beforeAll(async () => {
+    storage = await createStorage(dialect);
+    handle = await openStorageDb(storage);
+  });
+  afterAll(async () => {
+    await handle.close();
+    await storage.drop();
+  });
+
+  it("stores the good sends of a batch gap-free and fails only the bad ones", async () => {
+    const users = createUsersStore(handle.db);
+    const conversations = createConversationsStore(handle.db);
+    const messages = createMessagesStore(handle.db);
+    const ids = [randomUUID(), randomUUID()];
+    for (const id of ids) {
+      const name = id.slice(0, 12);
+      await users.insert({
+        id,
+        username: name,
+        username_key: name,
+        display_name: name,
+        password_hash: "x",
+        avatar_url: null,
+        created_at: now,
+        last_seen_at: null,
+      });
+    }
+    const [member, stranger] = ids as [string, string];
+    const conv = randomUUID();
+    await conversations.createGroup(
+      {
+        id: conv,
+        type: "group",
+        name: "g",
+        direct_key: null,
+        created_at: now,
+        last_seq: 0,
+        last_activity_at: now,
+        last_change_seq: 0,
+      },
+      member,
+      [],
+    );
+    const send = (senderId: string, clientId: string) =>
+      messages.insert({
+        id: randomUUID(),
+        conversation_id: conv,
+        sender_id: senderId,
+        client_id: clientId,
+        text: "t",
+        created_at: now,
+      });
+
+    const outcomes = await Promise.allSettled([
+      send(member, "a"),
+      send(member, "a"), // same clientId in the same batch
+      send(stranger, "b"),
+      send(member, "c"),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(isUniqueViolation((outcomes[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(NotAMemberError);
+    const stored = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value.seq] : []));
+    expect(stored).toEqual([1, 2]);
+    expect((await conversations.findById(conv))?.last_seq).toBe(2);
+    const page = await messages.page(conv, { limit: 10 });
+    expect(page.rows.map((r) => [r.seq, r.client_id])).toEqual([
+      [1, "a"],
+      [2, "c"],
+    ]);
+  });
+});
