@@ -152,7 +152,9 @@ export const Emoji = z
   .min(1)
   .max(limits.emojiMax)
   .regex(
-    /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator})[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3]*$/u,
+    // A flag (two regional indicators), a keycap, or a pictograph with optional presentation
+    // selector / skin tone, possibly joined (ZWJ) to more such pictographs.
+    /^(?:\p{Regional_Indicator}{2}|[0-9#*]\ufe0f?\u20e3|\p{Extended_Pictographic}(?:\ufe0f|\p{Emoji_Modifier})?(?:\u200d\p{Extended_Pictographic}(?:\ufe0f|\p{Emoji_Modifier})?)*)$/u,
     "emoji must be a single emoji",
   );
 

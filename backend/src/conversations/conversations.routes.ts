@@ -4,6 +4,7 @@ import {
   HistoryQuery,
   Id,
   MarkReadBody,
+  MuteBody,
   OpenDirectBody,
   RenameConversationBody,
   SendMessageBody,
@@ -64,6 +65,10 @@ export function chatRoutes(conversations: ConversationsService, messages: Messag
     const body = parse(SendMessageBody, req.body);
     const { message, created } = await messages.send(me(res), { ...body, conversationId: parse(Id, req.params.id) });
     res.status(created ? 201 : 200).json({ message });
+  });
+  router.put("/conversations/:id/mute", async (req, res) => {
+    const { muted } = parse(MuteBody, req.body);
+    res.json({ conversation: await conversations.setMuted(me(res), parse(Id, req.params.id), muted) });
   });
   router.post("/conversations/:id/read", async (req, res) => {
     const { seq } = parse(MarkReadBody, req.body);

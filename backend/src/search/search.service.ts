@@ -3,15 +3,24 @@ import type { ConversationsService } from "../conversations/conversations.servic
 import { AppError } from "../http/app-error.js";
 import type { MessageDetails } from "../messages/message-details.js";
 import { highlightRanges, searchTerms } from "./highlight.js";
-import type { SearchStore } from "./search.store.js";
+import type { SearchCursor, SearchStore } from "./search.store.js";
 
-const encodeCursor = (createdAt: string, id: string) => Buffer.from(`${createdAt}|${id}`).toString("base64url");
+const encodeCursor = (c: SearchCursor) =>
+  Buffer.from(JSON.stringify([c.createdAt, c.conversationId, c.seq])).toString("base64url");
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)))
-    throw new AppError("VALIDATION_ERROR", "cursor: invalid");
-  return { createdAt, id };
+function decodeCursor(cursor: string): SearchCursor {
+  const invalid = () => new AppError("VALIDATION_ERROR", "cursor: invalid");
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(parts) || parts.length !== 3) throw invalid();
+  const [createdAt, conversationId, seq] = parts;
+  if (typeof createdAt !== "string" || Number.isNaN(Date.parse(createdAt))) throw invalid();
+  if (typeof conversationId !== "string" || !Number.isSafeInteger(seq)) throw invalid();
+  return { createdAt, conversationId, seq };
 }
 
 export function createSearchService(store: SearchStore, conversations: ConversationsService, details: MessageDetails) {
@@ -32,7 +41,10 @@ export function createSearchService(store: SearchStore, conversations: Conversat
       const messages = await details.present(page);
       return {
         results: messages.map((message) => ({ message, highlights: highlightRanges(message.text, terms) })),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+        nextCursor:
+          rows.length > query.limit && last
+            ? encodeCursor({ createdAt: last.created_at, conversationId: last.conversation_id, seq: last.seq })
+            : null,
       };
     },
   };

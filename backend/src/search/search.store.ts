@@ -2,12 +2,18 @@ import { sql } from "kysely";
 import type { Db, DbHandle } from "../db/database.js";
 import type { MessageRow } from "../messages/messages.store.js";
 
+export interface SearchCursor {
+  createdAt: string;
+  conversationId: string;
+  seq: number;
+}
+
 export interface SearchFilter {
   userId: string;
   terms: string[];
   conversationId?: string;
-  /** Keyset cursor: results strictly older than this (created_at, id). */
-  before?: { createdAt: string; id: string };
+  /** Keyset cursor: results strictly after this one in (created_at, conversation, seq) descending order. */
+  before?: SearchCursor;
   limit: number;
 }
 
@@ -33,11 +39,17 @@ export function createSearchStore(db: Db, dialect: DbHandle["dialect"]) {
         .where("m.deleted_at", "is", null);
       if (f.conversationId) q = q.where("m.conversation_id", "=", f.conversationId);
       if (f.before) {
-        const { createdAt, id } = f.before;
+        const { createdAt, conversationId, seq } = f.before;
+        // Same-millisecond messages are ordered by conversation, then seq: a total, stable order.
         q = q.where((eb) =>
           eb.or([
             eb("m.created_at", "<", createdAt),
-            eb.and([eb("m.created_at", "=", createdAt), eb("m.id", "<", id)]),
+            eb.and([eb("m.created_at", "=", createdAt), eb("m.conversation_id", "<", conversationId)]),
+            eb.and([
+              eb("m.created_at", "=", createdAt),
+              eb("m.conversation_id", "=", conversationId),
+              eb("m.seq", "<", seq),
+            ]),
           ]),
         );
       }
@@ -56,7 +68,12 @@ export function createSearchStore(db: Db, dialect: DbHandle["dialect"]) {
           sql<boolean>`(to_tsvector('simple', m.text) @@ plainto_tsquery('simple', ${words}) or (${sql.join(substrings, sql` and `)}))`,
         );
       }
-      return q.orderBy("m.created_at", "desc").orderBy("m.id", "desc").limit(f.limit).execute();
+      return q
+        .orderBy("m.created_at", "desc")
+        .orderBy("m.conversation_id", "desc")
+        .orderBy("m.seq", "desc")
+        .limit(f.limit)
+        .execute();
     },
   };
 }

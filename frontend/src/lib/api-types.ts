@@ -1,11 +1,14 @@
 // Shapes come from the protocol; this file only names the few the client adds.
 export type {
   AuthResponse,
+  BlocksResponse,
+  ChangesResponse,
   ConversationResponse,
   ConversationsResponse,
   ErrorBody,
   MessageResponse,
   MessagesResponse,
+  SearchResponse,
   UsersResponse,
 } from "@chat/protocol";
 

@@ -1,10 +1,13 @@
 import type {
   AuthResponse,
+  BlocksResponse,
+  ChangesResponse,
   ConversationResponse,
   ConversationsResponse,
   ErrorBody,
   MessageResponse,
   MessagesResponse,
+  SearchResponse,
   UserResponse,
   UsersResponse,
 } from "./api-types";
@@ -72,8 +75,24 @@ export const api = {
     for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));
     return request<MessagesResponse>("GET", `/chat/conversations/${enc(id)}/messages?${params}`);
   },
-  sendMessage: (id: string, body: { clientId: string; text: string; attachments?: string[] }) =>
+  sendMessage: (id: string, body: { clientId: string; text: string; attachments?: string[]; replyTo?: string }) =>
     request<MessageResponse>("POST", `/chat/conversations/${enc(id)}/messages`, body),
+  editMessage: (id: string, text: string) => request<MessageResponse>("PATCH", `/chat/messages/${enc(id)}`, { text }),
+  deleteMessage: (id: string) => request<MessageResponse>("DELETE", `/chat/messages/${enc(id)}`),
+  react: (id: string, emoji: string) =>
+    request<MessageResponse>("POST", `/chat/messages/${enc(id)}/reactions`, { emoji }),
+  changes: (id: string, after: number) =>
+    request<ChangesResponse>("GET", `/chat/conversations/${enc(id)}/changes?after=${after}`),
+  setMuted: (id: string, muted: boolean) =>
+    request<ConversationResponse>("PUT", `/chat/conversations/${enc(id)}/mute`, { muted }),
+  search: (q: string, cursor?: string) => {
+    const params = new URLSearchParams({ q });
+    if (cursor) params.set("cursor", cursor);
+    return request<SearchResponse>("GET", `/chat/search?${params}`);
+  },
+  listBlocks: () => request<BlocksResponse>("GET", "/users/me/blocks"),
+  block: (userId: string) => request<void>("PUT", `/users/${enc(userId)}/block`),
+  unblock: (userId: string) => request<void>("DELETE", `/users/${enc(userId)}/block`),
   markRead: (id: string, seq: number) => request<void>("POST", `/chat/conversations/${enc(id)}/read`, { seq }),
 };
 

@@ -16,6 +16,9 @@ const initial: ChatState = {
   connection: "connecting",
   activeId: null,
   announcement: "",
+  composing: {},
+  jump: null,
+  blocked: {},
 };
 
 let state: ChatState = initial;
@@ -25,7 +28,7 @@ export function getState() {
   return state;
 }
 
-function setState(next: Partial<ChatState>) {
+export function setState(next: Partial<ChatState>) {
   state = { ...state, ...next };
   for (const l of listeners) l();
 }
@@ -124,11 +127,15 @@ export const actions = {
         members = members.map((m) =>
           m.user.id === newest.senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, newest.seq) } : m,
         );
+      const mentionsMe = incoming.filter(
+        (m) => m.seq > conv.lastSeq && m.senderId !== state.me?.id && m.mentions?.includes(state.me?.id ?? ""),
+      ).length;
       actions.upsertConversation({
         ...conv,
         lastMessage: newest,
         lastSeq: Math.max(conv.lastSeq, newest.seq),
         members,
+        mentionCount: (conv.mentionCount ?? 0) + mentionsMe,
       });
     }
   },
@@ -154,7 +161,15 @@ export const actions = {
     const members = conv.members.map((m) =>
       m.user.id === userId && seq > m.lastReadSeq ? { ...m, lastReadSeq: seq } : m,
     );
-    actions.upsertConversation({ ...conv, members });
+    let mentionCount = conv.mentionCount;
+    if (userId === state.me?.id && mentionCount) {
+      // Mentions at or below the new read position are read; the loaded thread tells how many remain.
+      const unreadMentions = (state.threads[conversationId]?.messages ?? []).filter(
+        (m) => m.seq > seq && m.mentions?.includes(userId),
+      ).length;
+      mentionCount = seq >= conv.lastSeq ? 0 : Math.min(mentionCount, unreadMentions);
+    }
+    actions.upsertConversation({ ...conv, members, mentionCount });
   },
 
   setTyping(conversationId: string, userId: string, until: number | null) {
@@ -182,6 +197,6 @@ export const actions = {
   },
 };
 
-function setThread(conversationId: string, thread: Thread) {
+export function setThread(conversationId: string, thread: Thread) {
   setState({ threads: { ...state.threads, [conversationId]: thread } });
 }

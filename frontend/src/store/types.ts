@@ -32,6 +32,25 @@ export interface ChatState {
   activeId: string | null;
   /** Last text for the polite live region. */
   announcement: string;
+  /** Per conversation: the composer is replying to or editing this message. */
+  composing: Record<string, ComposeTarget | undefined>;
+  /** A message to scroll to and highlight once its conversation is on screen. */
+  jump: JumpTarget | null;
+  /** Users I blocked, by id. */
+  blocked: Record<string, User>;
+}
+
+export interface ComposeTarget {
+  mode: "reply" | "edit";
+  message: ChatMessage;
+}
+
+export interface JumpTarget {
+  conversationId: string;
+  messageId: string;
+  seq: number;
+  /** Distinguishes two jumps to the same message. */
+  nonce: number;
 }
 
 export const emptyThread: Thread = { messages: [], pending: [], hasMore: true, loaded: false, loadingOlder: false };

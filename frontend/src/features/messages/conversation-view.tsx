@@ -3,6 +3,7 @@ import { type DragEvent, useEffect, useState } from "react";
 import { api } from "@/lib/api";
 import { actions, useChat } from "@/store/chat-store";
 import { EmptyPane } from "../conversations/empty-pane";
+import { noteFirstPage } from "../realtime/catch-up";
 import { markRead } from "../realtime/sync-engine";
 import { Composer } from "./composer";
 import { ConversationHeader } from "./conversation-header";
@@ -28,11 +29,11 @@ export function ConversationView({ conversationId }: { conversationId: string })
   useEffect(() => {
     if (thread?.loaded) return;
     let cancelled = false;
-    api.history(conversationId, {}).then(
-      (page) =>
-        !cancelled && actions.addMessages(conversationId, page.messages, { hasMore: page.hasMore, older: true }),
-      () => {},
-    );
+    api.history(conversationId, {}).then((page) => {
+      if (cancelled) return;
+      noteFirstPage(conversationId, page.messages);
+      actions.addMessages(conversationId, page.messages, { hasMore: page.hasMore, older: true });
+    }, () => {});
     return () => {
       cancelled = true;
     };
@@ -78,7 +79,7 @@ export function ConversationView({ conversationId }: { conversationId: string })
       <ConversationHeader conversation={conversation} />
       <MessageList conversation={conversation} />
       <TypingIndicator conversation={conversation} />
-      <Composer conversationId={conversationId} dropped={dropped} />
+      <Composer conversation={conversation} dropped={dropped} />
     </section>
   );
 }

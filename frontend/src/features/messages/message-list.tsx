@@ -9,6 +9,7 @@ import { buildRows } from "./build-rows";
 import { MessageBubble } from "./message-bubble";
 import styles from "./message-list.module.css";
 import { receiptFor } from "./receipts";
+import { useJump } from "./use-jump";
 
 const BOTTOM_SLACK_PX = 80;
 const LOAD_OLDER_PX = 400;
@@ -44,6 +45,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
     atBottom.current = true;
     setUnseen(0);
   }, [rows.length, virtualizer]);
+
+  const highlighted = useJump(id, rows, virtualizer);
 
   const loading = useRef(false);
   const loadOlder = useCallback(async () => {
@@ -100,6 +103,8 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
   }, [thread.loaded, thread.hasMore, loadOlder]);
 
   const members = useMemo(() => new Map(conversation.members.map((m) => [m.user.id, m.user])), [conversation.members]);
+  const myRole = conversation.members.find((m) => m.user.id === meId)?.role;
+  const moderator = conversation.type === "group" && (myRole === "owner" || myRole === "admin");
   const lastOwn = [...thread.messages].reverse().find((m) => m.senderId === meId);
   const receipt = lastOwn ? receiptFor(conversation, lastOwn.seq, meId) : undefined;
 
@@ -146,6 +151,10 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
                     last={row.last}
                     showName={conversation.type === "group"}
                     receipt={row.message.id === lastOwn?.id ? receipt : undefined}
+                    meId={meId}
+                    members={members}
+                    moderator={moderator}
+                    highlighted={highlighted === row.message.id}
                   />
                 )}
               </div>

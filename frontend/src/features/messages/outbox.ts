@@ -1,4 +1,4 @@
-import type { Message } from "@chat/protocol";
+import { type ApiError, limits, type Message } from "@chat/protocol";
 import { getSocket } from "@/lib/socket";
 import { actions, getState } from "@/store/chat-store";
 import type { ChatMessage } from "@/store/types";
@@ -13,7 +13,12 @@ let attemptCounter = 0;
  * It goes out now if connected, otherwise on reconnect, always with the same clientId,
  * so the server's (sender, clientId) dedupe makes every retry land exactly once.
  */
-export function sendMessage(conversationId: string, text: string, attachments: Message["attachments"] = []) {
+export function sendMessage(
+  conversationId: string,
+  text: string,
+  attachments: Message["attachments"] = [],
+  replyTo?: Message,
+) {
   const me = getState().me;
   if (!me) return;
   const message: ChatMessage = {
@@ -25,6 +30,15 @@ export function sendMessage(conversationId: string, text: string, attachments: M
     text,
     attachments,
     createdAt: new Date().toISOString(),
+    replyTo: replyTo
+      ? {
+          id: replyTo.id,
+          seq: replyTo.seq,
+          senderId: replyTo.senderId,
+          excerpt: replyTo.text.slice(0, limits.replyExcerptMax),
+          deleted: false,
+        }
+      : null,
     local: "pending",
   };
   actions.addPending(message);
@@ -60,6 +74,7 @@ function emitPending(message: ChatMessage) {
       clientId: message.clientId,
       text: message.text,
       attachments: message.attachments.map((a) => a.id),
+      ...(message.replyTo ? { replyTo: message.replyTo.id } : {}),
     },
     (err, ack) => {
       if (inFlight.get(message.clientId) !== attempt) return; // superseded by a newer attempt
@@ -71,7 +86,15 @@ function emitPending(message: ChatMessage) {
         return;
       }
       if (ack.ok) actions.addMessages(message.conversationId, [ack.message]);
-      else actions.setPendingState(message.conversationId, message.clientId, "failed", ack.error.message);
+      else actions.setPendingState(message.conversationId, message.clientId, "failed", refusal(message, ack.error));
     },
   );
+}
+
+/** The server's refusal in words a person can act on. */
+function refusal(message: Message, error: ApiError) {
+  const conv = getState().conversations[message.conversationId];
+  if (error.code === "FORBIDDEN" && conv?.type === "direct")
+    return "you can't message this person because one of you has blocked the other";
+  return error.message;
 }

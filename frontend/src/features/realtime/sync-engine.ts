@@ -1,8 +1,10 @@
-import { limits } from "@chat/protocol";
+import { limits, type Message } from "@chat/protocol";
 import { api } from "@/lib/api";
 import { closeSocket, getSocket } from "@/lib/socket";
 import { actions, getState } from "@/store/chat-store";
+import { applyMessageChanges, setBlocked } from "@/store/message-changes";
 import { flushOutbox, forgetInFlight } from "../messages/outbox";
+import { catchUp, forgetConversation, noteLive, snapshotWatermarks } from "./catch-up";
 import { notifyIncoming } from "./notifications";
 
 const typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -34,6 +36,7 @@ export function startSync(onSessionEnded: () => void, onRemoved: (conversationId
     const state = getState();
     const thread = state.threads[message.conversationId];
     const highest = thread?.messages.at(-1)?.seq ?? 0;
+    noteLive(message);
     actions.addMessages(message.conversationId, [message]);
     actions.setTyping(message.conversationId, message.senderId, null);
     if (thread?.loaded && message.seq > highest + 1) void fillGap(message.conversationId, highest);
@@ -43,6 +46,12 @@ export function startSync(onSessionEnded: () => void, onRemoved: (conversationId
       notifyIncoming(message);
     }
   });
+  const changed = ({ message }: { message: Message }) => {
+    noteLive(message);
+    applyMessageChanges(message.conversationId, [message]);
+  };
+  socket.on("message_updated", changed);
+  socket.on("message_deleted", changed);
   socket.on("typing", ({ conversationId, userId, typing }) => {
     const key = `${conversationId}:${userId}`;
     clearTimeout(typingTimers.get(key));
@@ -59,6 +68,7 @@ export function startSync(onSessionEnded: () => void, onRemoved: (conversationId
   socket.on("conversation", ({ conversation }) => actions.upsertConversation(conversation));
   socket.on("conversation_removed", ({ conversationId }) => {
     actions.removeConversation(conversationId);
+    forgetConversation(conversationId);
     onRemoved(conversationId);
   });
   socket.on("user_updated", ({ user }) => actions.updateUser(user));
@@ -87,16 +97,27 @@ export function startSync(onSessionEnded: () => void, onRemoved: (conversationId
   };
 }
 
-/** After every (re)connect: refresh the list, gap-fill loaded threads, then send the outbox. */
+/**
+ * After every (re)connect: refresh the list, gap-fill loaded threads, catch up on the changes
+ * (edits, deletes, reactions) made meanwhile, then send the outbox.
+ */
 async function resync() {
+  const marks = snapshotWatermarks();
   try {
-    const { conversations } = await api.listConversations();
+    const [{ conversations }, { users }] = await Promise.all([api.listConversations(), api.listBlocks()]);
     actions.setConversations(conversations);
+    setBlocked(users);
   } catch {
     // The list stays as it was; the next reconnect tries again.
   }
   const loaded = Object.entries(getState().threads).filter(([, t]) => t.loaded);
-  await Promise.all(loaded.map(([id, t]) => fillGap(id, t.messages.at(-1)?.seq ?? 0)));
+  await Promise.all(
+    loaded.map(async ([id, t]) => {
+      await fillGap(id, t.messages.at(-1)?.seq ?? 0);
+      const after = marks.get(id);
+      if (after !== undefined) await catchUp(id, after);
+    }),
+  );
   flushOutbox();
 }
 
