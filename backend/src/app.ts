@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps) {
   return {
     httpServer,
     io,
-    services,
+    services: { ...services, blobs },
     listen(port: number, host?: string): Promise<number> {
       return new Promise((resolve, reject) => {
         httpServer.once("error", reject);

@@ -211,6 +211,18 @@ describe.runIf(runCluster)("cluster: two nodes on PostgreSQL + Redis", () => {
     expect(ack.ok).toBe(false);
   });
 
+  it("applies a block made on one node to sends on the other at once", async () => {
+    const [alice, bob] = await Promise.all([registerUser(a.url), registerUser(b.url)]);
+    const conv = await openDirect(a.url, alice, bob);
+    const sBob = await connect(b, bob.token);
+    // Node B caches bob's (empty) block relations on this send.
+    await sendMessage(sBob, conv.id, "hello");
+    expect((await api(a.url, "PUT", `/api/users/${bob.user.id}/block`, { token: alice.token })).status).toBe(204);
+    await sleep(100);
+    const ack = await command(sBob, "send_message", { conversationId: conv.id, clientId: randomUUID(), text: "x" });
+    expect(ack).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+  });
+
   it("shuts down gracefully on SIGTERM: clients reconnect elsewhere without flicker, the rest expire", async () => {
     const c = await startNode("node-c", nodeEnv);
     try {

@@ -3,6 +3,7 @@ import type { Message } from "@chat/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, command, connectSocket, nextEvent, record, sendMessage, sleep } from "./helpers/clients.js";
 import { createGroup, openDirect, registerUsers } from "./helpers/factories.js";
+import { download, pngImage, uploadAttachment } from "./helpers/files.js";
 import { dialects, startServer, type TestServer } from "./helpers/server.js";
 
 describe.each(dialects)("edit, delete, react, reply, mention (%s)", (dialect) => {
@@ -72,6 +73,29 @@ describe.each(dialects)("edit, delete, react, reply, mention (%s)", (dialect) =>
     expect((await command(sb, "react", { messageId: m1.id, emoji: "👍" })).error.code).toBe("CONFLICT");
     sa.close();
     sb.close();
+  });
+
+  it("removes a deleted message's files from the server", async () => {
+    const [a, b] = await registerUsers(server.url, 2);
+    const conv = await openDirect(server.url, a!, b!);
+    const up = await uploadAttachment(server.url, a!.token, { data: await pngImage(40, 30, "#c33"), name: "p.png" });
+    expect(up.status).toBe(201);
+    const attachment = up.body.attachment;
+    const sent = await api(server.url, "POST", `/api/chat/conversations/${conv.id}/messages`, {
+      token: a!.token,
+      body: { clientId: randomUUID(), text: "", attachments: [attachment.id] },
+    });
+    expect((await download(server.url, attachment.url, b!.token)).status).toBe(200);
+    const { files } = server.app.services.stores;
+    const row = await files.findAttachment(attachment.id);
+    const blobs = server.app.services.blobs;
+    expect(await blobs.stat(row!.blob_hash)).toBeDefined();
+    const res = await api(server.url, "DELETE", `/api/chat/messages/${sent.body.message.id}`, { token: a!.token });
+    expect(res.body.message.attachments).toEqual([]);
+    for (const token of [a!.token, b!.token]) expect((await download(server.url, attachment.url, token)).status).toBe(404);
+    expect(await files.findAttachment(attachment.id)).toBeUndefined();
+    expect(await blobs.stat(row!.blob_hash)).toBeUndefined();
+    expect(await blobs.stat(row!.thumb_hash!)).toBeUndefined();
   });
 
   it("lets group owners and admins delete anyone's message, plain members only their own", async () => {

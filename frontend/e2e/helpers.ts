@@ -75,3 +75,32 @@ export async function visible(locator: Locator, timeout = 10_000) {
 export async function hidden(locator: Locator, timeout = 10_000) {
   await locator.first().waitFor({ state: "hidden", timeout });
 }
+
+/** The id of the conversation open in `page` (from its URL). */
+export const conversationIdOf = (page: Page) => decodeURIComponent(page.url().split("/chat/")[1] ?? "");
+
+/** Sends `count` messages through REST as the page's user; answers them in order. */
+export async function seedMessages(page: Page, conversationId: string, texts: string[]) {
+  const sent: { id: string; seq: number; text: string }[] = [];
+  for (const [i, text] of texts.entries()) {
+    const res = await page.request.post(`/api/chat/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      data: { clientId: `seed-${Date.now()}-${i}`, text },
+    });
+    if (res.status() !== 201) throw new Error(`seed ${i}: ${res.status()} ${await res.text()}`);
+    sent.push(((await res.json()) as { message: { id: string; seq: number; text: string } }).message);
+  }
+  return sent;
+}
+
+/** The message row whose text is exactly `text`. */
+export const messageWith = (page: Page, text: string) =>
+  messages(page).filter({ has: page.locator("p").filter({ hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Opens the actions menu of a message row and picks an item ("Edit", "Reply", "React 👍"...). */
+export async function messageAction(row: Locator, item: string) {
+  await row.hover();
+  await row.getByRole("button", { name: "Message actions" }).click();
+  await row.page().getByRole("menuitem", { name: item, exact: true }).click();
+}

@@ -3,6 +3,7 @@ import { type Conversation, type CreateGroupBody, limits, type Role } from "@cha
 import type { BlocksService } from "../blocks/blocks.service.js";
 import { nowIso } from "../db/clock.js";
 import { AppError, forbidden, notFound } from "../http/app-error.js";
+import { groupBy } from "../lib/group-by.js";
 import { mentionedUsernames } from "../messages/mentions.js";
 import type { MessageDetails } from "../messages/message-details.js";
 import type { MessageExtrasStore } from "../messages/message-extras.store.js";
@@ -23,17 +24,6 @@ interface Deps {
   details: MessageDetails;
   extras: Pick<MessageExtrasStore, "unreadMentionCounts">;
   blocks: BlocksService;
-}
-
-function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 const canManage = (role: Role | undefined) => role === "owner" || role === "admin";

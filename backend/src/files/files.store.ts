@@ -58,9 +58,9 @@ export function createFilesStore(db: Db) {
 
     /** Deletes attachments older than the cutoff that no message references; returns them. */
     async deleteOrphans(cutoffIso: string, batch = 500): Promise<AttachmentRow[]> {
-      const orphans = await db
+      const candidates = await db
         .selectFrom("attachments as a")
-        .selectAll("a")
+        .select("a.id")
         .where("a.created_at", "<", cutoffIso)
         .where(({ not, exists, selectFrom }) =>
           not(
@@ -71,31 +71,11 @@ export function createFilesStore(db: Db) {
         )
         .limit(batch)
         .execute();
-      if (orphans.length === 0) return [];
       // Re-checked in the delete itself: a send may have referenced one since the select.
-      const deleted = await db
-        .deleteFrom("attachments")
-        .where(
-          "attachments.id",
-          "in",
-          orphans.map((o) => o.id),
-        )
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("message_attachments as ma")
-                .select("ma.message_id")
-                .whereRef("ma.attachment_id", "=", "attachments.id"),
-            ),
-          ),
-        )
-        .returning("attachments.id")
-        .execute();
-      const gone = new Set(deleted.map((d) => d.id));
-      return orphans.filter((o) => gone.has(o.id));
+      return this.deleteUnlinked(candidates.map((c) => c.id));
     },
 
-    /** Deletes those of the given attachments no message references (a deleted message's files). */
+    /** Deletes those of the given attachments no message references (orphans, a deleted message's files). */
     async deleteUnlinked(ids: readonly string[]): Promise<AttachmentRow[]> {
       if (ids.length === 0) return [];
       return db

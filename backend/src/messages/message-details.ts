@@ -1,18 +1,8 @@
 import { limits, type Message, type Reaction, type ReplyQuote } from "@chat/protocol";
+import { groupBy } from "../lib/group-by.js";
 import type { MessageExtrasStore, QuoteRow } from "./message-extras.store.js";
 import { type AttachmentLookup, presentMessage } from "./messages.presenter.js";
 import type { MessageRow } from "./messages.store.js";
-
-function group<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = out.get(k);
-    if (list) list.push(row);
-    else out.set(k, [row]);
-  }
-  return out;
-}
 
 function presentReactions(rows: Array<{ user_id: string; emoji: string }> = []): Reaction[] {
   const byEmoji = new Map<string, string[]>();
@@ -47,8 +37,8 @@ export function createMessageDetails(attachments: Pick<AttachmentLookup, "forMes
         extras.mentionsFor(ids),
         extras.quotesFor(replyIds),
       ]);
-      const reactionsOf = group(reactions, (r) => r.message_id);
-      const mentionsOf = group(mentions, (r) => r.message_id);
+      const reactionsOf = groupBy(reactions, (r) => r.message_id);
+      const mentionsOf = groupBy(mentions, (r) => r.message_id);
       const quoteOf = new Map(quotes.map((q) => [q.id, presentQuote(q)]));
       return rows.map((row) => ({
         ...presentMessage(row, files.get(row.id)),

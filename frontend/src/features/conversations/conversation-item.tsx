@@ -40,7 +40,23 @@ export function ConversationItem({ conversation: c, active }: { conversation: Co
           </time>
         </span>
         <span className={styles.row}>
-          <span className={styles.preview}>{preview}</span>
+          <span className={styles.preview}>
+            {c.muted && (
+              <span className={styles.muted} title="Muted">
+                🔕<span className="visually-hidden">muted, </span>
+              </span>
+            )}
+            {last?.deletedAt ? "Message deleted" : preview}
+          </span>
+          {(c.mentionCount ?? 0) > 0 && (
+            <span
+              className={`${styles.badge} ${styles.mention}`}
+              data-testid="mention-badge"
+              data-count={c.mentionCount}
+            >
+              @<span className="visually-hidden"> {c.mentionCount} mentions of you</span>
+            </span>
+          )}
           {c.unreadCount > 0 && (
             <span className={styles.badge} data-testid="unread-badge">
               {c.unreadCount > 99 ? "99+" : c.unreadCount}

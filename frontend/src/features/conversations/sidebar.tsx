@@ -1,8 +1,9 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useChat } from "@/store/chat-store";
 import { logout } from "../auth/use-session";
+import { SearchPanel } from "../search/search-panel";
 import { Avatar } from "../ui/avatar";
 import { ConversationList } from "./conversation-list";
 import { NewChatDialog } from "./new-chat-dialog";
@@ -11,8 +12,19 @@ import styles from "./sidebar.module.css";
 
 export function Sidebar() {
   const me = useChat((s) => s.me);
-  const [dialog, setDialog] = useState<"chat" | "group" | null>(null);
+  const [dialog, setDialog] = useState<"chat" | "group" | "search" | null>(null);
   const [filter, setFilter] = useState("");
+  // Ctrl+K (Cmd+K) opens message search from anywhere in the chat.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        setDialog("search");
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   if (!me) return null;
   return (
     <aside className={styles.sidebar} aria-label="Conversations">
@@ -24,6 +36,16 @@ export function Sidebar() {
             <span>@{me.username}</span>
           </span>
         </Link>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => setDialog("search")}
+          aria-label="Search messages"
+          title="Search messages (Ctrl+K)"
+          aria-keyshortcuts="Control+K"
+        >
+          🔍
+        </button>
         <button
           type="button"
           className="icon-button"
@@ -58,6 +80,7 @@ export function Sidebar() {
       <ConversationList filter={filter} />
       <NewChatDialog open={dialog === "chat"} onClose={() => setDialog(null)} />
       <NewGroupDialog open={dialog === "group"} onClose={() => setDialog(null)} />
+      <SearchPanel open={dialog === "search"} onClose={() => setDialog(null)} />
     </aside>
   );
 }

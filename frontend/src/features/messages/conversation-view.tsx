@@ -29,11 +29,14 @@ export function ConversationView({ conversationId }: { conversationId: string })
   useEffect(() => {
     if (thread?.loaded) return;
     let cancelled = false;
-    api.history(conversationId, {}).then((page) => {
-      if (cancelled) return;
-      noteFirstPage(conversationId, page.messages);
-      actions.addMessages(conversationId, page.messages, { hasMore: page.hasMore, older: true });
-    }, () => {});
+    api.history(conversationId, {}).then(
+      (page) => {
+        if (cancelled) return;
+        noteFirstPage(conversationId, page.messages);
+        actions.addMessages(conversationId, page.messages, { hasMore: page.hasMore, older: true });
+      },
+      () => {},
+    );
     return () => {
       cancelled = true;
     };

@@ -10,13 +10,14 @@ export const mentionOptionId = (i: number) => `mention-option-${i}`;
 export function MentionList({ mentions }: { mentions: MentionState }) {
   if (!mentions.open) return null;
   return (
-    <ul id={mentionListId} role="listbox" aria-label="Mention someone" className={styles.mentions}>
+    <div id={mentionListId} role="listbox" aria-label="Mention someone" className={styles.mentions}>
       {mentions.options.map((u, i) => (
-        <li
+        <div
           key={u.id}
           id={mentionOptionId(i)}
           role="option"
           aria-selected={i === mentions.active}
+          tabIndex={-1}
           className={styles.mentionOption}
           // Keep focus in the textarea: pick on mousedown, before it would blur.
           onMouseDown={(e) => {
@@ -27,8 +28,8 @@ export function MentionList({ mentions }: { mentions: MentionState }) {
           <Avatar id={u.id} name={u.displayName} url={u.avatarUrl} size={24} />
           <span>{u.displayName}</span>
           <span className={styles.mentionHandle}>@{u.username}</span>
-        </li>
+        </div>
       ))}
-    </ul>
+    </div>
   );
 }

@@ -22,4 +22,21 @@ export const toggleReaction = (id: string, emoji: string) => change(() => api.re
 
 /** The quick set shown first, then the rest of the picker. */
 export const quickEmoji = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
-export const moreEmoji = ["🎉", "🔥", "👀", "✅", "👏", "🤔", "😍", "😎", "🙌", "💯", "🚀", "👎", "😡", "🥳", "🤝", "☕"];
+export const moreEmoji = [
+  "🎉",
+  "🔥",
+  "👀",
+  "✅",
+  "👏",
+  "🤔",
+  "😍",
+  "😎",
+  "🙌",
+  "💯",
+  "🚀",
+  "👎",
+  "😡",
+  "🥳",
+  "🤝",
+  "☕",
+];

@@ -6,6 +6,8 @@ import { Dialog } from "../ui/dialog";
 import { deleteMessage, moreEmoji, quickEmoji, toggleReaction } from "./message-actions";
 import styles from "./message-menu.module.css";
 
+const menuItems = (root: HTMLElement | null) => [...(root?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+
 interface Props {
   message: ChatMessage;
   canEdit: boolean;
@@ -21,11 +23,11 @@ export function MessageMenu({ message: m, canEdit, canDelete }: Props) {
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
 
-  const items = () => [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+  const items = () => menuItems(menu.current);
 
   useEffect(() => {
     if (!open) return;
-    items()[0]?.focus();
+    menuItems(menu.current)[0]?.focus();
     const outside = (e: PointerEvent) => {
       const root = menu.current?.parentElement;
       if (root && !root.contains(e.target as Node)) setOpen(null);
@@ -81,7 +83,6 @@ export function MessageMenu({ message: m, canEdit, canDelete }: Props) {
         ⋯
       </button>
       {open && (
-        // biome-ignore lint/a11y/useSemanticElements: an ARIA menu of buttons; <menu> has no menu semantics
         <div
           ref={menu}
           id={menuId}

@@ -20,7 +20,7 @@ function names(userIds: string[], meId: string | undefined, members: Map<string,
 export function ReactionsBar({ messageId, reactions, meId, members }: Props) {
   if (reactions.length === 0) return null;
   return (
-    <div className={styles.bar} role="group" aria-label="Reactions">
+    <div className={styles.bar}>
       {reactions.map((r) => {
         const mine = !!meId && r.userIds.includes(meId);
         const who = names(r.userIds, meId, members);

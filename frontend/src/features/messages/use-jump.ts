@@ -21,7 +21,9 @@ async function loadDownTo(conversationId: string, seq: number) {
   const from = Math.max(0, seq - CONTEXT_BEFORE - 1);
   const starts: number[] = [];
   for (let after = from; after < first - 1; after += PAGE) starts.push(after);
-  const pages = await Promise.all(starts.map((after) => api.history(conversationId, { after, before: first, limit: PAGE })));
+  const pages = await Promise.all(
+    starts.map((after) => api.history(conversationId, { after, before: first, limit: PAGE })),
+  );
   actions.addMessages(
     conversationId,
     pages.flatMap((p) => p.messages),
@@ -67,10 +69,7 @@ export function useJump(conversationId: string, rows: Row[], virtualizer: Virtua
     };
     scroll();
     setHighlighted(id);
-    timers.current = [
-      setTimeout(scroll, 150),
-      setTimeout(() => setHighlighted(null), HIGHLIGHT_MS),
-    ];
+    timers.current = [setTimeout(scroll, 150), setTimeout(() => setHighlighted(null), HIGHLIGHT_MS)];
   }, [pending, rows, virtualizer]);
 
   useEffect(() => () => timers.current.forEach(clearTimeout), []);

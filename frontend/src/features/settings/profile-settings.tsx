@@ -8,6 +8,7 @@ import { logout, useSession } from "../auth/use-session";
 import { enableNotifications, notificationsEnabled } from "../realtime/notifications";
 import { Avatar } from "../ui/avatar";
 import { AvatarUpload } from "./avatar-upload";
+import { BlockedUsers } from "./blocked-users";
 import styles from "./profile-settings.module.css";
 
 export function ProfileSettings() {
@@ -85,8 +86,10 @@ export function ProfileSettings() {
             checked={notify}
             onChange={async (e) => setNotify(await enableNotifications(e.target.checked))}
           />
-          Desktop notifications for new messages while this tab is in the background
+          Desktop notifications for new messages while this tab is in the background (muted conversations only notify
+          when you are mentioned)
         </label>
+        <BlockedUsers />
         <h2>Session</h2>
         <button type="button" className="button danger" onClick={() => void logout()}>
           Log out
