@@ -8,12 +8,12 @@ const HELP = `npm run bench -- [options]
   --direct-share F       share of clients in one-to-one chats, the rest in groups (default 0.2)
   --text-bytes N         message text size (default 100)
   --rate R               fixed-rate run at R messages/s in total instead of a rate search
-  --step-seconds S       measured seconds per load step (default 4)
+  --step-seconds S       measured seconds per load step (default 3; 5 with --sweep)
   --connections N        idle authenticated connections for the memory figure (default 1000)
   --sweep                full sweep: finer rate search, then active clients 500..5000 at half
                          the app's sustained rate, and 5,000 idle connections
   --only app|baseline    run one side only (no ratios)
-  --cpu-prof             write a V8 CPU profile of the app server to bench/results/profiles/
+  --cpu-prof             write V8 CPU profiles of both servers to bench/results/profiles/
   --smoke                a few clients for a few seconds; exits 1 on any lost or duplicated delivery
   --no-pin               do not pin server and load generator to separate cores
   --out NAME             result file name under bench/results (default: latest[-postgres])
@@ -57,7 +57,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     directShare: num(values["direct-share"], 0.2),
     textBytes: num(values["text-bytes"], 100),
     rate: values.rate === undefined ? (smoke ? 200 : undefined) : Number(values.rate),
-    stepSeconds: num(values["step-seconds"], smoke ? 2 : values.sweep ? 5 : 4),
+    stepSeconds: num(values["step-seconds"], smoke ? 2 : values.sweep ? 5 : 3),
     connections: num(values.connections, smoke ? 48 : values.sweep ? 5000 : 1000),
     sweep: values.sweep,
     sides: values.only ? [values.only] : ["baseline", "app"],

@@ -107,11 +107,11 @@ export async function startServer(kind, opts) {
       cleanups.unshift(() => db.drop());
       env.DATABASE_URL = db.url;
     }
-    if (opts.cpuProf) {
-      const dir = path.join(root, "bench/results/profiles");
-      mkdirSync(dir, { recursive: true });
-      nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${dir}`);
-    }
+  }
+  if (opts.cpuProf) {
+    const dir = path.join(root, "bench/results/profiles");
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${kind}-${Date.now()}.cpuprofile`);
   }
   // Set-up (argon2 registrations) may use every core; the load steps pin the server later.
   const command = opts.pin ? ["taskset", "-c", allCores(), process.execPath] : [process.execPath];

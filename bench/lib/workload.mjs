@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { Histogram } from "./histogram.mjs";
 
 const WARMUP_S = 1;
-const DRAIN_LIMIT_MS = 15_000;
+const DRAIN_LIMIT_MS = 10_000;
 
 /** Busy CPU seconds of the whole machine, from /proc/stat (user+nice+system+irq+softirq+steal). */
 export function machineBusy() {

@@ -61,6 +61,20 @@ describe("accessibility and phone layout", () => {
     await uma.page.getByRole("button", { name: "New group" }).click();
     expect(await seriousViolations(uma.page)).toEqual([]);
     await uma.page.keyboard.press("Escape");
+    // The message search panel, with highlighted results.
+    await uma.page.getByRole("button", { name: "Search messages" }).click();
+    const search = uma.page.getByRole("dialog", { name: "Search messages" });
+    await search.getByLabel("Search messages").fill("screen");
+    await search.getByLabel("Search messages").press("Enter");
+    await visible(search.getByTestId("search-result").locator("mark"));
+    expect(await seriousViolations(uma.page)).toEqual([]);
+    await search.getByRole("button", { name: "Close dialog" }).click();
+    // The per-message actions menu.
+    const row = messages(uma.page).filter({ hasText: "Hello from a big screen" });
+    await row.getByRole("button", { name: "Message actions" }).click();
+    await visible(uma.page.getByRole("menu", { name: "Message actions" }));
+    expect(await seriousViolations(uma.page)).toEqual([]);
+    await uma.page.keyboard.press("Escape");
   });
 
   it("a phone shows the list and the conversation as separate views", async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectBrowser,
   conversationIdOf,
+  hidden,
   messageWith,
   openConversation,
   openDirect,
@@ -56,8 +57,22 @@ describe("search and blocking", () => {
     await page.getByRole("button", { name: "Search messages" }).click();
     await dialog.getByLabel("Search messages").fill("quarter");
     await dialog.getByLabel("Search messages").press("Enter");
-    await visible(dialog.getByTestId("search-result").locator("mark").filter({ hasText: /^quarter/i }));
-    await page.keyboard.press("Escape");
+    await visible(
+      dialog
+        .getByTestId("search-result")
+        .locator("mark")
+        .filter({ hasText: /^quarter/i }),
+    );
+    await dialog.getByRole("button", { name: "Close dialog" }).click();
+    await hidden(dialog);
+  });
+
+  it("mute persists and is shown in the list", async () => {
+    await eve.page.getByRole("button", { name: "Mute", exact: true }).click();
+    await visible(eve.page.getByRole("button", { name: "Muted", pressed: true }));
+    await eve.page.reload();
+    await visible(eve.page.getByRole("button", { name: "Muted", pressed: true }));
+    await visible(eve.page.getByTestId("conversation-item").getByTitle("Muted"));
   });
 
   it("a block stops sending in the direct chat, with a clear message", async () => {

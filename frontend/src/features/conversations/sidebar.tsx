@@ -44,7 +44,12 @@ export function Sidebar() {
           title="Search messages (Ctrl+K)"
           aria-keyshortcuts="Control+K"
         >
-          🔍
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path
+              fill="currentColor"
+              d="M10 2a8 8 0 0 1 6.32 12.9l5.39 5.4-1.41 1.4-5.4-5.39A8 8 0 1 1 10 2m0 2a6 6 0 1 0 0 12 6 6 0 0 0 0-12"
+            />
+          </svg>
         </button>
         <button
           type="button"

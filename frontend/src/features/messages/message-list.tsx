@@ -80,13 +80,14 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
   const lastKey = lastRow?.key;
   const lastMine = lastRow?.kind === "message" && lastRow.message.senderId === meId;
   const prevLastKey = useRef<string | undefined>(undefined);
+  // Only once the first page is in: a live message may have made a row before the history arrived.
   useLayoutEffect(() => {
-    if (!lastKey || lastKey === prevLastKey.current) return;
+    if (!thread.loaded || !lastKey || lastKey === prevLastKey.current) return;
     const initial = prevLastKey.current === undefined;
     prevLastKey.current = lastKey;
     if (initial || atBottom.current || lastMine) scrollToBottom();
     else setUnseen((n) => n + 1);
-  }, [lastKey, lastMine, scrollToBottom]);
+  }, [thread.loaded, lastKey, lastMine, scrollToBottom]);
 
   const onScroll = () => {
     const el = scrollRef.current;
