@@ -92,7 +92,8 @@ describe.each(dialects)("edit, delete, react, reply, mention (%s)", (dialect) =>
     expect(await blobs.stat(row!.blob_hash)).toBeDefined();
     const res = await api(server.url, "DELETE", `/api/chat/messages/${sent.body.message.id}`, { token: a!.token });
     expect(res.body.message.attachments).toEqual([]);
-    for (const token of [a!.token, b!.token]) expect((await download(server.url, attachment.url, token)).status).toBe(404);
+    for (const token of [a!.token, b!.token])
+      expect((await download(server.url, attachment.url, token)).status).toBe(404);
     expect(await files.findAttachment(attachment.id)).toBeUndefined();
     expect(await blobs.stat(row!.blob_hash)).toBeUndefined();
     expect(await blobs.stat(row!.thumb_hash!)).toBeUndefined();
