@@ -16,7 +16,7 @@ const HELP = `npm run bench -- [options]
   --cpu-prof             write V8 CPU profiles of both servers to bench/results/profiles/
   --smoke                a few clients for a few seconds; exits 1 on any lost or duplicated delivery
   --no-pin               do not pin server and load generator to separate cores
-  --out NAME             result file name under bench/results (default: latest[-postgres])
+  --out NAME             result file name under bench/results (default: latest or sweep, -postgres)
   --app-entry FILE       start this build of the server instead of backend/dist/main.js (A/B runs)
 `;
 
@@ -65,7 +65,7 @@ export function readOptions(argv = process.argv.slice(2)) {
     smoke,
     pin: !values["no-pin"],
     appEntry: values["app-entry"],
-    out: values.out ?? (smoke ? "smoke" : values.db === "postgres" ? "latest-postgres" : "latest"),
+    out: values.out ?? `${values.sweep ? "sweep" : "latest"}${values.db === "postgres" ? "-postgres" : ""}`,
   };
   for (const k of ["clients", "groupSize", "textBytes", "stepSeconds", "connections"]) {
     if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new Error(`--${k} must be a positive integer`);

@@ -18,6 +18,10 @@ export function machineBusy() {
   }
 }
 
+// Step ids are unique for the whole run: clientIds must never repeat for a user, or the
+// app rightly answers the send as a retry of the stored message and broadcasts nothing.
+let lastStep = 0;
+
 export function createWorkload({ sockets, conversations, textBytes, server }) {
   const n = sockets.length;
   const convOf = new Array(n);
@@ -93,7 +97,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
   }
 
   async function run(rate, seconds) {
-    step++;
+    step = ++lastStep;
     const total = Math.max(n, Math.floor(rate * (WARMUP_S + seconds)));
     const cap = Math.ceil(total / n) + 1;
     const start = performance.now() + 20;

@@ -19,10 +19,10 @@ parentPort.once("message", () => {
 
 /**
  * Copies the WAL back into the database file from a worker thread. A checkpoint writes and
- * fsyncs; run by SQLite's auto-checkpoint it would do so on the event loop, inside the
- * COMMIT of whichever send crossed the threshold, and stall every socket for the duration.
- * PASSIVE never blocks the writer. The main connection keeps a high auto-checkpoint limit
- * as a safety net should this thread stop.
+ * fsyncs; run by SQLite's auto-checkpoint it does so on the event loop, inside the COMMIT
+ * of whichever send crossed the threshold, and stalls every socket for the duration.
+ * PASSIVE never blocks the writer. It cannot restart the WAL while writes keep coming, so
+ * the main connection keeps a (raised) auto-checkpoint; it then finds the pages copied.
  */
 export function startCheckpointer(file: string, intervalMs = 250) {
   const module = createRequire(import.meta.url).resolve("better-sqlite3");
