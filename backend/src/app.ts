@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps) {
     blocks,
     users: stores.users,
     logger: logger.child({ feature: "realtime" }),
+    commandsPer10s: config.socketCommandsPer10s,
   });
   relayPresenceChanges(
     presence,

@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   FRONTEND_DEV: z.preprocess(empty, bool.optional()),
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(100),
   AUTH_RATE_LIMIT_PER_USERNAME: z.coerce.number().int().min(1).default(10),
+  SOCKET_COMMANDS_PER_10S: z.coerce.number().int().min(1).default(300),
   JSON_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/, "must look like 64kb")
@@ -112,6 +113,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env) {
     jsonBodyLimit: e.JSON_BODY_LIMIT,
     /** Login + register attempts per 15 minutes. */
     authRateLimit: { perIp: e.AUTH_RATE_LIMIT_PER_IP, perUsername: e.AUTH_RATE_LIMIT_PER_USERNAME },
+    /** Socket commands one user may send per 10 seconds on one node (flood protection). */
+    socketCommandsPer10s: e.SOCKET_COMMANDS_PER_10S,
     uploads: {
       /** Blobs, and in-flight uploads under tmp/. */
       dir: path.join(dataDir, "uploads"),

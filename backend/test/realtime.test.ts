@@ -221,3 +221,30 @@ describe.each(dialects)("http robustness (%s)", (dialect) => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
+
+describe("socket flood protection", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer("sqlite", { env: { SOCKET_COMMANDS_PER_10S: "5" } });
+  });
+  afterAll(() => server.close());
+
+  it("answers commands over the per-user budget with RATE_LIMITED and runs none of them", async () => {
+    const [a, b] = await registerUsers(server.url, 2);
+    const conv = await openDirect(server.url, a!, b!);
+    const sa = await connectSocket(server.url, a!.token);
+    const acks = [];
+    for (let i = 0; i < 8; i++) {
+      acks.push(await command(sa, "send_message", { conversationId: conv.id, clientId: randomUUID(), text: `m${i}` }));
+    }
+    expect(acks.map((x) => x.ok)).toEqual([true, true, true, true, true, false, false, false]);
+    expect(acks[7].error.code).toBe("RATE_LIMITED");
+    const hist = await api(server.url, "GET", `/api/chat/conversations/${conv.id}/messages`, { token: a!.token });
+    expect(hist.body.messages).toHaveLength(5);
+    // The budget is per user: someone else is unaffected.
+    const sb = await connectSocket(server.url, b!.token);
+    expect((await sendMessage(sb, conv.id, "b is fine")).seq).toBe(6);
+    sa.close();
+    sb.close();
+  });
+});

@@ -100,6 +100,7 @@ export async function startServer(kind, opts) {
       SERVE_FRONTEND: "false",
       AUTH_RATE_LIMIT_PER_IP: "1000000",
       AUTH_RATE_LIMIT_PER_USERNAME: "1000",
+      SOCKET_COMMANDS_PER_10S: "1000000",
       DATABASE_URL: "",
     });
     if (opts.db === "postgres") {

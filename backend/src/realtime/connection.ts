@@ -8,6 +8,7 @@ import { registerMessageEditCommands } from "../messages/message-edits.socket.js
 import type { MessagesService } from "../messages/messages.service.js";
 import type { UsersStore } from "../users/users.store.js";
 import { onCommand } from "./command.js";
+import { limitCommands } from "./command-limit.js";
 import type { PresenceStore } from "./presence.js";
 import { announcePresence } from "./presence-relay.js";
 import type { IoServer, Realtime } from "./realtime.js";
@@ -26,6 +27,7 @@ interface Deps {
   blocks: BlocksService;
   users: UsersStore;
   logger: Logger;
+  commandsPer10s: number;
 }
 
 /** Per-connection wiring: rooms, presence, and the client commands. */
@@ -36,8 +38,11 @@ export function handleConnections(deps: Deps) {
   const announce = (userId: string, online: boolean, lastSeenAt: string | null) =>
     announcePresence({ realtime, conversationsStore, blocks }, userId, online, lastSeenAt);
 
+  const limit = limitCommands(deps.commandsPer10s);
+
   io.on("connection", (socket) => {
     const { userId, sessionId } = socket.data;
+    limit(socket, userId);
     socket.join([userRoom(userId), sessionRoom(sessionId)]);
     const log = logger.child({ userId, socketId: socket.id });
 
