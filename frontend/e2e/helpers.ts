@@ -60,11 +60,15 @@ export async function sendText(page: Page, text: string) {
 
 export const messages = (page: Page) => page.getByTestId("message");
 
+/**
+ * Saves a screenshot under test-results/. `copyTo` (the README's picture) is refreshed only
+ * with UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the work tree clean.
+ */
 export async function screenshot(page: Page, name: string, copyTo?: string) {
   mkdirSync("test-results/screenshots", { recursive: true });
   const file = `test-results/screenshots/${name}.png`;
   await page.screenshot({ path: file });
-  if (copyTo) copyFileSync(file, copyTo);
+  if (copyTo && process.env.UPDATE_SCREENSHOTS === "1") copyFileSync(file, copyTo);
 }
 
 /** Waits until the locator shows (fails the test with Playwright's message after the timeout). */

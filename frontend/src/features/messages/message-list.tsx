@@ -34,8 +34,12 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
     overscan: 12,
   });
 
+  const { highlighted, release: releaseJump, cancel: cancelJump } = useJump(id, rows, virtualizer);
+
   const scrollToBottom = useCallback(() => {
     if (rows.length === 0) return;
+    // Going to the bottom supersedes a jump already shown: its late re-pin would pull the view back up.
+    releaseJump();
     virtualizer.scrollToIndex(rows.length - 1, { align: "end" });
     // Sizes settle after measuring; pin once more on the next frame.
     requestAnimationFrame(() => {
@@ -44,9 +48,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
     });
     atBottom.current = true;
     setUnseen(0);
-  }, [rows.length, virtualizer]);
-
-  const highlighted = useJump(id, rows, virtualizer);
+  }, [rows.length, virtualizer, releaseJump]);
 
   const loading = useRef(false);
   const loadOlder = useCallback(async () => {
@@ -115,6 +117,9 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
         ref={scrollRef}
         className={styles.scroller}
         onScroll={onScroll}
+        // The reader scrolling takes over from a jump still settling.
+        onWheel={releaseJump}
+        onTouchStart={releaseJump}
         role="log"
         aria-label="Messages"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
@@ -164,7 +169,15 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
         </div>
       </div>
       {unseen > 0 && (
-        <button type="button" className={styles.newButton} onClick={scrollToBottom}>
+        <button
+          type="button"
+          className={styles.newButton}
+          onClick={() => {
+            // The reader asked for the newest: a jump still loading must not land afterwards.
+            cancelJump();
+            scrollToBottom();
+          }}
+        >
           ↓ {unseen === 1 ? "1 new message" : `${unseen} new messages`}
         </button>
       )}

@@ -1,6 +1,6 @@
 "use client";
 import type { Virtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/lib/api";
 import { actions, getState, useChat } from "@/store/chat-store";
 import { clearJump } from "@/store/message-changes";
@@ -31,23 +31,43 @@ async function loadDownTo(conversationId: string, seq: number) {
   );
 }
 
-/** Scrolls to (and briefly highlights) the message a reply quote or a search result points at. */
+/**
+ * Scrolls to (and briefly highlights) the message a reply quote or a search result points at.
+ * Whatever scrolls the list after it (the reader, the "new messages" button) must not be undone by
+ * a late re-pin to the old target: `release` and `cancel` below.
+ */
 export function useJump(conversationId: string, rows: Row[], virtualizer: Virtualizer<HTMLDivElement, Element>) {
   const jump = useChat((s) => (s.jump?.conversationId === conversationId ? s.jump : null));
   const loaded = useChat((s) => !!s.threads[conversationId]?.loaded);
   const [highlighted, setHighlighted] = useState<string | null>(null);
   const [pending, setPending] = useState<{ id: string; nonce: number } | null>(null);
-  const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
+  const repin = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const fade = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Bumped by cancel(): a page load started before it must not scroll once it lands.
+  const generation = useRef(0);
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+
+  /** The reader (or a scroll to the bottom) moves on: keep the highlight, do not pin the target again. */
+  const release = useCallback(() => {
+    clearTimeout(repin.current);
+    repin.current = undefined;
+  }, []);
+  /** The reader asked to go elsewhere (the "new messages" button): drop the jump, even one still loading. */
+  const cancel = useCallback(() => {
+    generation.current++;
+    release();
+    setPending(null);
+  }, [release]);
 
   useEffect(() => {
     if (!jump || !loaded) return;
     let cancelled = false;
+    const started = generation.current;
     loadDownTo(conversationId, jump.seq)
       .catch(() => {})
       .finally(() => {
-        if (!cancelled) setPending({ id: jump.messageId, nonce: jump.nonce });
+        if (!cancelled && started === generation.current) setPending({ id: jump.messageId, nonce: jump.nonce });
         clearJump(jump.nonce);
       });
     return () => {
@@ -60,7 +80,8 @@ export function useJump(conversationId: string, rows: Row[], virtualizer: Virtua
     if (!pending) return;
     if (!rows.some((r) => r.kind === "message" && r.message.id === pending.id)) return;
     setPending(null);
-    for (const t of timers.current) clearTimeout(t);
+    clearTimeout(repin.current);
+    clearTimeout(fade.current);
     const id = pending.id;
     // Rows may be prepended meanwhile (older pages): look the index up again each time.
     const scroll = () => {
@@ -69,10 +90,20 @@ export function useJump(conversationId: string, rows: Row[], virtualizer: Virtua
     };
     scroll();
     setHighlighted(id);
-    timers.current = [setTimeout(scroll, 150), setTimeout(() => setHighlighted(null), HIGHLIGHT_MS)];
+    repin.current = setTimeout(() => {
+      repin.current = undefined;
+      scroll();
+    }, 150);
+    fade.current = setTimeout(() => setHighlighted(null), HIGHLIGHT_MS);
   }, [pending, rows, virtualizer]);
 
-  useEffect(() => () => timers.current.forEach(clearTimeout), []);
+  useEffect(
+    () => () => {
+      clearTimeout(repin.current);
+      clearTimeout(fade.current);
+    },
+    [],
+  );
 
-  return highlighted;
+  return { highlighted, release, cancel };
 }
