@@ -223,6 +223,18 @@ describe.each(dialects)("edit, delete, react, reply, mention (%s)", (dialect) =>
     const after = (await api(server.url, "GET", `/api/chat/conversations/${group.id}`, { token: b!.token })).body
       .conversation;
     expect(after.mentionCount).toBe(1);
+    // Announcements carry each member's own counts.
+    const [sb, sc] = await Promise.all([connectSocket(server.url, b!.token), connectSocket(server.url, c!.token)]);
+    const toB = nextEvent(sb, "conversation");
+    const toC = nextEvent(sc, "conversation");
+    await api(server.url, "PATCH", `/api/chat/conversations/${group.id}`, {
+      token: a!.token,
+      body: { name: "Renamed" },
+    });
+    expect((await toB).conversation).toMatchObject({ name: "Renamed", mentionCount: 1, unreadCount: 1 });
+    expect((await toC).conversation).toMatchObject({ name: "Renamed", mentionCount: 0, unreadCount: 2 });
+    sb.close();
+    sc.close();
     const edited = await command(sa, "edit_message", { messageId: m.id, text: `now @${c!.user.username}` });
     expect(edited.message.mentions).toEqual([c!.user.id]);
     sa.close();

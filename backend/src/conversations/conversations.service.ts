@@ -22,7 +22,7 @@ interface Deps {
   presence: PresenceStore;
   realtime: Realtime;
   details: MessageDetails;
-  extras: Pick<MessageExtrasStore, "unreadMentionCounts">;
+  extras: Pick<MessageExtrasStore, "unreadMentionCounts" | "mentionCountsByUser">;
   blocks: BlocksService;
 }
 
@@ -82,12 +82,35 @@ export function createConversationsService(deps: Deps) {
   }
 
   /** Sends each member the conversation as they see it (unread counts differ). */
+  /**
+   * Sends each given member the conversation as they see it. The shared parts are loaded once;
+   * only unread counts, mute, mentions and hidden presence differ per member.
+   */
   async function announce(conversationId: string, memberIds: Iterable<string>) {
     const row = await conversations.findById(conversationId);
     if (!row) return;
+    const [members, lastRows, mentionCounts] = await Promise.all([
+      conversations.listMembers([conversationId]),
+      messages.lastMessages([conversationId]),
+      extras.mentionCountsByUser(conversationId),
+    ]);
+    const [online, [lastMessage]] = await Promise.all([
+      presence.onlineAmong(members.map((m) => m.id)),
+      details.present(lastRows),
+    ]);
     for (const userId of memberIds) {
-      const [conversation] = await build([row], userId);
-      if (conversation) realtime.emitToUsers([userId], "conversation", { conversation });
+      const hidden = await blocks.blockedBy(userId);
+      const conversation = presentConversation(
+        {
+          row,
+          members,
+          lastMessage,
+          online: hidden.size ? new Set([...online].filter((id) => !hidden.has(id))) : online,
+          mentionCount: mentionCounts.get(userId) ?? 0,
+        },
+        userId,
+      );
+      realtime.emitToUsers([userId], "conversation", { conversation });
     }
   }
 

@@ -143,6 +143,21 @@ export function createMessageExtrasStore(db: Db) {
         .execute();
     },
 
+    /** Per member of one conversation: their mentions above their read position. */
+    async mentionCountsByUser(conversationId: string): Promise<Map<string, number>> {
+      const rows = await db
+        .selectFrom("message_mentions as mm")
+        .innerJoin("conversation_members as m", (j) =>
+          j.onRef("m.conversation_id", "=", "mm.conversation_id").onRef("m.user_id", "=", "mm.user_id"),
+        )
+        .select(["mm.user_id", (eb) => eb.fn.countAll<number>().as("n")])
+        .where("mm.conversation_id", "=", conversationId)
+        .whereRef("mm.seq", ">", "m.last_read_seq")
+        .groupBy("mm.user_id")
+        .execute();
+      return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
+    },
+
     /** Per conversation: mentions of the user above their read position. */
     async unreadMentionCounts(userId: string): Promise<Map<string, number>> {
       const rows = await db

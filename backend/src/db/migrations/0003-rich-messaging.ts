@@ -55,6 +55,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["user_id", "conversation_id", "seq"])
     .execute();
 
+  // A conversation's announcements count every member's mentions at once.
+  await db.schema
+    .createIndex("message_mentions_conv_idx")
+    .on("message_mentions")
+    .columns(["conversation_id", "user_id", "seq"])
+    .execute();
+
   await db.schema
     .createTable("blocks")
     .addColumn("blocker_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
