@@ -84,6 +84,28 @@ describe("files and avatars", () => {
     expect(await fay.page.getByTestId("upload").count()).toBe(0);
   });
 
+  it("shows upload progress and cancels an upload in flight", async () => {
+    // Hold the upload at the network layer so it is still in flight when cancelled.
+    let held: { abort: () => Promise<void> } | undefined;
+    await fay.page.route("**/api/chat/attachments", (route) => {
+      held = route;
+    });
+    await fay.page.locator("#composer-file").setInputFiles({ name: "slow.png", mimeType: "image/png", buffer: png });
+    await visible(fay.page.getByLabel("Uploading slow.png"));
+    await fay.page.getByRole("button", { name: "Cancel upload of slow.png" }).click();
+    await hidden(fay.page.getByTestId("upload"));
+    await fay.page.unroute("**/api/chat/attachments");
+    await held?.abort().catch(() => {});
+
+    const box = fay.page.getByLabel("Message", { exact: true });
+    await box.fill("no file after all");
+    await box.press("Enter");
+    const sent = messages(gus.page).filter({ hasText: "no file after all" });
+    await visible(sent);
+    expect(await sent.getByTestId("attachment-thumbnail").count()).toBe(0);
+    expect(await sent.getByTestId("attachment-file").count()).toBe(0);
+  });
+
   it("sets an avatar that the other user sees", async () => {
     await fay.page.goto("/settings");
     await fay.page.locator("#avatar-file").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png });
