@@ -26,7 +26,7 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
   it("stores the good sends of a batch gap-free and fails only the bad ones", async () => {
     const users = createUsersStore(handle.db);
     const conversations = createConversationsStore(handle.db);
-    const messages = createMessagesStore(handle.db);
+    const messages = createMessagesStore(handle.db, handle.sqlite);
     const ids = [randomUUID(), randomUUID()];
     for (const id of ids) {
       const name = id.slice(0, 12);

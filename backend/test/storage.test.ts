@@ -20,7 +20,7 @@ describe.each(dialects)("storage (%s)", (dialect) => {
     handle = await openStorageDb(storage);
     users = createUsersStore(handle.db);
     conversations = createConversationsStore(handle.db);
-    messages = createMessagesStore(handle.db);
+    messages = createMessagesStore(handle.db, handle.sqlite);
   });
   afterAll(async () => {
     await handle.close();

@@ -1,6 +1,6 @@
 import type { User } from "@chat/protocol";
 import { nowIso } from "../db/clock.js";
-import { AppError, notFound } from "../http/app-error.js";
+import { AppError } from "../http/app-error.js";
 import type { Realtime } from "../realtime/realtime.js";
 import type { UsersService } from "../users/users.service.js";
 import type { BlocksStore } from "./blocks.store.js";
@@ -56,14 +56,12 @@ export function createBlocksService(store: BlocksStore, users: UsersService, rea
 
     async list(userId: string): Promise<User[]> {
       const ids = [...(await relations(userId)).blocking];
-      return Promise.all(ids.map((id) => users.get(id)));
+      return users.getMany(ids);
     },
 
     async block(userId: string, targetId: string) {
       if (userId === targetId) throw new AppError("VALIDATION_ERROR", "you cannot block yourself");
-      await users.get(targetId).catch(() => {
-        throw notFound("user");
-      });
+      await users.get(targetId);
       await store.block(userId, targetId, nowIso());
       changed(userId, targetId);
     },

@@ -81,7 +81,6 @@ export function createConversationsService(deps: Deps) {
     return { role, members };
   }
 
-  /** Sends each member the conversation as they see it (unread counts differ). */
   /**
    * Sends each given member the conversation as they see it. The shared parts are loaded once;
    * only unread counts, mute, mentions and hidden presence differ per member.

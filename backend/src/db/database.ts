@@ -23,13 +23,6 @@ export interface DbHandle {
 // COUNT and BIGSERIAL come back from pg as strings; our numbers stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
-const rawSqlite = new WeakMap<Db, SQLite.Database>();
-
-/** The better-sqlite3 handle behind a Kysely instance (SQLite only), for measured hot paths. */
-export function sqliteHandleOf(db: Db): SQLite.Database | undefined {
-  return rawSqlite.get(db);
-}
-
 export function openDatabase(config: DbConfig): DbHandle {
   if (config.kind === "sqlite") {
     mkdirSync(path.dirname(config.file), { recursive: true });
@@ -45,7 +38,6 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("wal_autocheckpoint = 10000");
     const checkpointer = startCheckpointer(config.file);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    rawSqlite.set(db, sqlite);
     const close = async () => {
       await checkpointer.stop();
       await db.destroy();

@@ -59,8 +59,8 @@ export function createMessageEditsService({
     async remove(userId: string, messageId: string): Promise<Message> {
       const { row, role, members } = await load(userId, messageId);
       if (row.sender_id !== userId) {
-        const conversation = await conversations.get(userId, row.conversation_id);
-        const moderator = conversation.type === "group" && (role === "owner" || role === "admin");
+        const type = await conversations.typeOf(row.conversation_id);
+        const moderator = type === "group" && (role === "owner" || role === "admin");
         if (!moderator) throw forbidden("you can only delete your own messages");
       }
       if (row.deleted_at) return details.presentOne(row);

@@ -1,5 +1,6 @@
+import type SQLite from "better-sqlite3";
 import type { Selectable } from "kysely";
-import { type Db, sqliteHandleOf } from "../db/database.js";
+import type { Db } from "../db/database.js";
 import type { MessagesTable } from "../db/schema/messages.js";
 import { createSqliteSendBatcher, type NewMessageRow } from "./sqlite-send-batcher.js";
 
@@ -7,8 +8,8 @@ export type MessageRow = Selectable<MessagesTable>;
 
 export class NotAMemberError extends Error {}
 
-export function createMessagesStore(db: Db) {
-  const sqlite = sqliteHandleOf(db);
+/** `sqlite`, the raw handle when the database is SQLite, takes sends off Kysely (a measured hot path). */
+export function createMessagesStore(db: Db, sqlite?: SQLite.Database) {
   const batcher = sqlite ? createSqliteSendBatcher(sqlite, () => new NotAMemberError()) : undefined;
   return {
     findByClientId(senderId: string, clientId: string) {

@@ -10,7 +10,7 @@ import type { UsersStore } from "../users/users.store.js";
 import { onCommand } from "./command.js";
 import { limitCommands } from "./command-limit.js";
 import type { PresenceStore } from "./presence.js";
-import { announcePresence } from "./presence-relay.js";
+import { announceOffline, announcePresence } from "./presence-relay.js";
 import type { IoServer, Realtime } from "./realtime.js";
 import { sessionRoom, userRoom } from "./realtime.js";
 import type { TypingRelay } from "./typing.js";
@@ -35,8 +35,7 @@ export function handleConnections(deps: Deps) {
   const { io, realtime, presence, typing, conversations, conversationsStore, messages, edits, blocks, users, logger } =
     deps;
 
-  const announce = (userId: string, online: boolean, lastSeenAt: string | null) =>
-    announcePresence({ realtime, conversationsStore, blocks }, userId, online, lastSeenAt);
+  const presenceDeps = { realtime, conversationsStore, blocks, users };
 
   const limit = limitCommands(deps.commandsPer10s);
 
@@ -48,19 +47,16 @@ export function handleConnections(deps: Deps) {
 
     presence
       .connect(userId, socket.id)
-      .then((cameOnline) => (cameOnline ? announce(userId, true, null) : undefined))
+      .then((cameOnline) => (cameOnline ? announcePresence(presenceDeps, userId, true, null) : undefined))
       .catch((err) => log.error({ err }, "presence connect failed"));
 
     socket.on("disconnect", () => {
       typing.stopSocket(socket.id);
       presence
         .disconnect(userId, socket.id)
-        .then(async (wentOffline) => {
-          if (!wentOffline) return;
-          const at = new Date().toISOString();
-          await users.setLastSeen(userId, at);
-          await announce(userId, false, at);
-        })
+        .then((wentOffline) =>
+          wentOffline ? announceOffline(presenceDeps, userId, new Date().toISOString()) : undefined,
+        )
         .catch((err) => log.error({ err }, "presence disconnect failed"));
     });
 

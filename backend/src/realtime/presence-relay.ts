@@ -25,6 +25,12 @@ export async function announcePresence(
   realtime.emitToUsers(contacts.length ? contacts : [userId], "presence", { userId, online, lastSeenAt });
 }
 
+/** The user's last socket is gone: store lastSeenAt, then tell their contacts. */
+export async function announceOffline(deps: Deps, userId: string, at: string) {
+  await deps.users.setLastSeen(userId, at);
+  await announcePresence(deps, userId, false, at);
+}
+
 /**
  * Announces presence changes no local socket caused: users of a crashed node expiring
  * (their lastSeenAt is stored first) and users re-registered after Redis lost them.
@@ -33,9 +39,7 @@ export function relayPresenceChanges(presence: PresenceStore, deps: Deps, logger
   presence.onChange?.((change) => {
     const work = change.online
       ? announcePresence(deps, change.userId, true, null)
-      : deps.users
-          .setLastSeen(change.userId, change.at)
-          .then(() => announcePresence(deps, change.userId, false, change.at));
+      : announceOffline(deps, change.userId, change.at);
     work.catch((err) => logger.error({ err, userId: change.userId }, "presence change not announced"));
   });
 }

@@ -8,8 +8,8 @@ import type { Logger } from "../logger.js";
 export interface RedisClients {
   commands: Redis;
   subscriber: Redis;
-  /** Resolves when Redis answers PING, rejects otherwise (used by /readyz). */
-  ping(timeoutMs?: number): Promise<void>;
+  /** Resolves when Redis answers PING (/readyz bounds the wait). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,16 +29,8 @@ export function createRedisClients(url: string, logger: Logger): RedisClients {
   return {
     commands,
     subscriber,
-    async ping(timeoutMs = 1_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs);
-      });
-      try {
-        await Promise.race([commands.ping(), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+    async ping() {
+      await commands.ping();
     },
     async close() {
       await Promise.allSettled([commands.quit(), subscriber.quit()]);

@@ -29,6 +29,10 @@ export function createUsersService({ users, conversations, presence, realtime }:
   return {
     get,
 
+    async getMany(ids: readonly string[]): Promise<User[]> {
+      return withPresence(await users.findByIds(ids));
+    },
+
     async search(query: string): Promise<User[]> {
       return withPresence(await users.search(query, limits.userSearchMax));
     },
