@@ -1,5 +1,5 @@
 "use client";
-import { type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { setComposing } from "@/store/message-changes";
 import type { ChatMessage } from "@/store/types";
 import { Dialog } from "../ui/dialog";
@@ -67,6 +67,12 @@ export function MessageMenu({ message: m, canEdit, canDelete }: Props) {
     setError(failed ?? "");
   }
 
+  /** A menu action: the menu closes without taking focus back, then the action runs. */
+  function pick(action: () => void) {
+    close(false);
+    action();
+  }
+
   const menuId = `menu-${m.id}`;
   return (
     <div className={styles.wrap} data-open={open ? "" : undefined}>
@@ -100,54 +106,27 @@ export function MessageMenu({ message: m, canEdit, canDelete }: Props) {
             ))}
           </div>
           {!more && (
-            <button
-              type="button"
-              role="menuitem"
-              className={styles.item}
-              onClick={() => {
+            <MenuItem
+              onSelect={() => {
                 setMore(true);
                 requestAnimationFrame(() => items()[quickEmoji.length]?.focus());
               }}
             >
               More reactions…
-            </button>
+            </MenuItem>
           )}
-          <button
-            type="button"
-            role="menuitem"
-            className={styles.item}
-            onClick={() => {
-              close(false);
-              setComposing(m.conversationId, { mode: "reply", message: m });
-            }}
-          >
+          <MenuItem onSelect={() => pick(() => setComposing(m.conversationId, { mode: "reply", message: m }))}>
             Reply
-          </button>
+          </MenuItem>
           {canEdit && (
-            <button
-              type="button"
-              role="menuitem"
-              className={styles.item}
-              onClick={() => {
-                close(false);
-                setComposing(m.conversationId, { mode: "edit", message: m });
-              }}
-            >
+            <MenuItem onSelect={() => pick(() => setComposing(m.conversationId, { mode: "edit", message: m }))}>
               Edit
-            </button>
+            </MenuItem>
           )}
           {canDelete && (
-            <button
-              type="button"
-              role="menuitem"
-              className={`${styles.item} ${styles.danger}`}
-              onClick={() => {
-                close(false);
-                setConfirming(true);
-              }}
-            >
+            <MenuItem danger onSelect={() => pick(() => setConfirming(true))}>
               Delete
-            </button>
+            </MenuItem>
           )}
         </div>
       )}
@@ -177,5 +156,18 @@ export function MessageMenu({ message: m, canEdit, canDelete }: Props) {
         </Dialog>
       )}
     </div>
+  );
+}
+
+function MenuItem({ danger, onSelect, children }: { danger?: boolean; onSelect: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      className={danger ? `${styles.item} ${styles.danger}` : styles.item}
+      onClick={onSelect}
+    >
+      {children}
+    </button>
   );
 }
