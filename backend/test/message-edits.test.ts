@@ -292,6 +292,24 @@ describe.each(dialects)("edit, delete, react, reply, mention (%s)", (dialect) =>
     const view = (await api(server.url, "GET", `/api/chat/conversations/${conv.id}`, { token: b!.token })).body
       .conversation;
     expect(view.unreadCount).toBe(4);
+    // Bad cursors and payloads: a clear error, nothing else.
+    for (const q of ["", "?after=-1", "?after=x", "?after=1&limit=0", "?after=1&limit=101"]) {
+      const res = await api(server.url, "GET", `/api/chat/conversations/${conv.id}/changes${q}`, { token: b!.token });
+      expect(res.status, q).toBe(400);
+    }
+    for (const [event, payload] of [
+      ["sync_changes", { conversationId: conv.id, after: "0" }],
+      ["sync_changes", { conversationId: conv.id }],
+      ["edit_message", { messageId: m4.id }],
+      ["edit_message", { messageId: m4.id, text: "x", extra: 1 }],
+      ["delete_message", { messageId: 42 }],
+      ["delete_message", null],
+      ["react", { messageId: m4.id }],
+    ] as const) {
+      expect(await command(sb, event, payload)).toMatchObject({ ok: false, error: { code: "VALIDATION_ERROR" } });
+    }
+    const still = await command(sb, "sync_changes", { conversationId: conv.id, after: known });
+    expect(still.messages).toEqual(changes.messages);
     const outsider = (await registerUsers(server.url, 1))[0]!;
     const refused = await api(server.url, "GET", `/api/chat/conversations/${conv.id}/changes?after=0`, {
       token: outsider.token,

@@ -37,7 +37,8 @@ describe("edit, delete and reactions", () => {
     await messageAction(messageWith(ann.page, "first draft"), "Edit");
     await visible(ann.page.getByTestId("compose-banner").filter({ hasText: "Editing message" }));
     const box = ann.page.getByLabel("Message", { exact: true });
-    expect(await box.inputValue()).toBe("first draft");
+    // The box is filled by an effect right after the banner renders.
+    await expect.poll(() => box.inputValue()).toBe("first draft");
     await box.fill("final wording");
     await box.press("Enter");
     const edited = messageWith(ben.page, "final wording");
