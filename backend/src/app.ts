@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps) {
   const { stores, auth, users, files, avatars, blocks, conversations, messages, edits, search } = services;
   const typing = createTypingRelay(realtime, deps.typingTtlMs);
   const stopOrphanSweep = files.startOrphanSweep();
+  const stopSearchIndexing = stores.search.startIndexing();
 
   authenticateSockets(io, auth);
   handleConnections({
@@ -160,6 +161,7 @@ export function createApp(deps: AppDeps) {
     async close(timeoutMs = config.shutdownTimeoutMs) {
       const deadline = Date.now() + timeoutMs;
       stopOrphanSweep();
+      stopSearchIndexing();
       readiness.startDraining();
       if (redis) await presence.close();
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));

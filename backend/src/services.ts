@@ -48,7 +48,7 @@ export function createServices({ config, logger, database, jwtSecret, realtime, 
     extras: createMessageExtrasStore(db),
     files: createFilesStore(db),
     blocks: createBlocksStore(db),
-    search: createSearchStore(db, database.dialect),
+    search: createSearchStore(database, logger.child({ feature: "search" })),
   };
   const limiter = (name: string, points: number) =>
     createLimiter({ keyPrefix: `${config.redisPrefix}${name}`, points, durationSec: 900 }, redis?.commands);

@@ -31,10 +31,9 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    // A worker thread copies the WAL into the database file as it grows. Under steady
-    // writes only a checkpoint on this connection lets the WAL start over, so SQLite's own
-    // auto-checkpoint stays on, but every ~40 MB instead of every 4 MB: by then the worker
-    // has copied nearly everything and little more than the fsync is left to do here.
+    // A worker thread copies the WAL into the database file and lets it start over (see
+    // sqlite-checkpointer.ts). SQLite's own auto-checkpoint, which would do that work here on
+    // the event loop, stays on only as a backstop should the worker fall behind.
     sqlite.pragma("wal_autocheckpoint = 10000");
     const checkpointer = startCheckpointer(config.file);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

@@ -8,7 +8,12 @@ const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 1000");
 const timer = setInterval(() => {
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
+  try {
+    const [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (log >= workerData.restartFrames && log - checkpointed <= workerData.restartBacklog) {
+      db.pragma("wal_checkpoint(RESTART)");
+    }
+  } catch {}
 }, workerData.intervalMs);
 parentPort.once("message", () => {
   clearInterval(timer);
@@ -21,12 +26,18 @@ parentPort.once("message", () => {
  * Copies the WAL back into the database file from a worker thread. A checkpoint writes and
  * fsyncs; run by SQLite's auto-checkpoint it does so on the event loop, inside the COMMIT
  * of whichever send crossed the threshold, and stalls every socket for the duration.
- * PASSIVE never blocks the writer. It cannot restart the WAL while writes keep coming, so
- * the main connection keeps a (raised) auto-checkpoint; it then finds the pages copied.
+ * PASSIVE never blocks the writer, but the WAL only starts over once everything in it is
+ * copied, which PASSIVE alone rarely achieves while writes keep coming. So once the WAL is
+ * past `restartFrames` (16 MB) and a PASSIVE pass has left at most `restartBacklog` frames
+ * behind, a RESTART copies that remainder and holds writers off for just that long; the
+ * next write starts the WAL from the beginning.
  */
-export function startCheckpointer(file: string, intervalMs = 250) {
+export function startCheckpointer(file: string, intervalMs = 100, restartFrames = 4096, restartBacklog = 256) {
   const module = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(source, { eval: true, workerData: { file, module, intervalMs } });
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { file, module, intervalMs, restartFrames, restartBacklog },
+  });
   worker.unref();
   worker.on("error", () => {});
   return {

@@ -1,10 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { HistoryQuery, Message, ReplyQuote, Role, SendMessagePayload } from "@chat/protocol";
 import type { BlocksService } from "../blocks/blocks.service.js";
 import type { ConversationsService } from "../conversations/conversations.service.js";
 import { nowIso } from "../db/clock.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { AppError, forbidden, notFound } from "../http/app-error.js";
+import { timeOrderedId } from "../lib/time-ordered-id.js";
 import type { Realtime } from "../realtime/realtime.js";
 import { type MessageDetails, presentQuote } from "./message-details.js";
 import type { MessageExtrasStore } from "./message-extras.store.js";
@@ -72,7 +72,7 @@ export function createMessagesService(deps: Deps) {
       try {
         const row = await messages.insert(
           {
-            id: randomUUID(),
+            id: timeOrderedId(),
             conversation_id: input.conversationId,
             sender_id: userId,
             client_id: input.clientId,

@@ -1,6 +1,8 @@
 import { sql } from "kysely";
-import type { Db, DbHandle } from "../db/database.js";
+import type { DbHandle } from "../db/database.js";
+import type { Logger } from "../logger.js";
 import type { MessageRow } from "../messages/messages.store.js";
+import { createSqliteSearchIndexer } from "./sqlite-search-indexer.js";
 
 export interface SearchCursor {
   createdAt: string;
@@ -25,11 +27,20 @@ const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
  * Messages of conversations the user is a member of now, matching every term, newest first.
  * SQLite: the FTS5 trigram index for terms of 3+ characters, LIKE for shorter ones.
  * PostgreSQL: word match through the full-text index, or substring match through the
- * trigram index (partial words, CJK).
+ * trigram index (partial words, CJK). SQLite's index is filled in bulk behind the sends;
+ * a search first indexes whatever is not yet in it.
  */
-export function createSearchStore(db: Db, dialect: DbHandle["dialect"]) {
+export function createSearchStore(database: DbHandle, logger: Logger) {
+  const { db, dialect } = database;
+  const indexer = database.sqlite ? createSqliteSearchIndexer(database.sqlite, logger) : undefined;
   return {
+    /** Starts background indexing where the database needs it; returns the stop function. */
+    startIndexing(intervalMs?: number): () => void {
+      return indexer ? indexer.start(intervalMs) : () => {};
+    },
+
     async search(f: SearchFilter): Promise<MessageRow[]> {
+      indexer?.catchUp();
       let q = db
         .selectFrom("messages as m")
         .innerJoin("conversation_members as cm", (j) =>

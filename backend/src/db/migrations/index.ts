@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as m0001 from "./0001-init.js";
 import * as m0002 from "./0002-attachments.js";
 import * as m0003 from "./0003-rich-messaging.js";
+import * as m0004 from "./0004-deferred-search-index.js";
 
 /** Static, ordered map: bundling-proof and reviewable in one place. */
 const migrations: Record<string, Migration> = {
   "0001-init": m0001,
   "0002-attachments": m0002,
   "0003-rich-messaging": m0003,
+  "0004-deferred-search-index": m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
