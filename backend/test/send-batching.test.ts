@@ -4,6 +4,7 @@ import { createConversationsStore } from "../src/conversations/conversations.sto
 import type { DbHandle } from "../src/db/database.js";
 import { isUniqueViolation } from "../src/db/errors.js";
 import { createMessagesStore, NotAMemberError } from "../src/messages/messages.store.js";
+import { createSqliteSendBatcher } from "../src/messages/sqlite-send-batcher.js";
 import { createUsersStore } from "../src/users/users.store.js";
 import { createStorage, dialects, openStorageDb, type TestStorage } from "./helpers/server.js";
 
@@ -84,5 +85,64 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
       [1, "a"],
       [2, "c"],
     ]);
+  });
+
+  // SQLite only: PostgreSQL has no batcher. Not registered there at all, rather than skipped.
+  if (dialect !== "sqlite") return;
+  it("commits at once when idle and gathers sends that follow a commit closely", async () => {
+    const users = createUsersStore(handle.db);
+    const conversations = createConversationsStore(handle.db);
+    const user = randomUUID();
+    await users.insert({
+      id: user,
+      username: user.slice(0, 12),
+      username_key: user.slice(0, 12),
+      display_name: "u",
+      password_hash: "x",
+      avatar_url: null,
+      created_at: now,
+      last_seen_at: null,
+    });
+    const conv = randomUUID();
+    await conversations.createGroup(
+      {
+        id: conv,
+        type: "group",
+        name: "g",
+        direct_key: null,
+        created_at: now,
+        last_seq: 0,
+        last_activity_at: now,
+        last_change_seq: 0,
+      },
+      user,
+      [],
+    );
+    const interval = 80;
+    const batcher = createSqliteSendBatcher(handle.sqlite!, () => new NotAMemberError(), { minIntervalMs: interval });
+    const send = async (clientId: string) => {
+      const sent = performance.now();
+      const row = await batcher.insert({
+        id: randomUUID(),
+        conversation_id: conv,
+        sender_id: user,
+        client_id: clientId,
+        text: "t",
+        created_at: now,
+        reply_to_id: null,
+      });
+      return { seq: row.seq, sent, stored: performance.now() };
+    };
+
+    const first = await send("first");
+    expect(first.stored - first.sent).toBeLessThan(interval / 2);
+    // Two sends in separate event-loop turns right after a commit share the next one.
+    const second = send("second");
+    await new Promise((r) => setImmediate(r));
+    const third = send("third");
+    const [b, c] = await Promise.all([second, third]);
+    expect([first.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
+    expect(b.stored - first.stored).toBeGreaterThanOrEqual(interval - 2);
+    expect(Math.abs(c.stored - b.stored)).toBeLessThan(interval / 4);
   });
 });

@@ -3,7 +3,7 @@ import { type Kysely, PostgresAdapter, sql } from "kysely";
 /**
  * SQLite only: new messages are added to the FTS5 index in bulk, shortly after they are
  * stored, instead of by a trigger inside every send. A trigram insert per row made a send
- * cost twice as much; added 500 at a time the index costs a tenth of that
+ * cost twice as much; added a few hundred at a time the index costs a fifth of that
  * (see search/sqlite-search-indexer.ts).
  *
  * `search_index_state.indexed_upto`: every message with rowid <= it is in the index, none
