@@ -33,8 +33,8 @@ export function openDatabase(config: DbConfig): DbHandle {
     sqlite.pragma("busy_timeout = 5000");
     // A worker thread copies the WAL into the database file as it grows, and has this
     // connection finish the job when little is left (sqlite-checkpointer.ts). SQLite's own
-    // auto-checkpoint stays on as a backstop, at ~40 MB instead of 4 MB.
-    sqlite.pragma("wal_autocheckpoint = 10000");
+    // auto-checkpoint stays on as a backstop, at ~160 MB instead of 4 MB.
+    sqlite.pragma("wal_autocheckpoint = 40000");
     const checkpointer = startCheckpointer(sqlite, config.file);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     const close = async () => {

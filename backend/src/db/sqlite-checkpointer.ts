@@ -27,7 +27,7 @@ parentPort.once("message", () => {
  * of whichever send crossed the threshold, and stalls every socket for the duration.
  * PASSIVE never blocks the writer, but the WAL starts over only once a checkpoint has
  * copied all of it, which the worker rarely manages while writes keep coming. So once the
- * WAL is past `finishFrames` (16 MB) and the worker has left at most `finishBacklog` frames
+ * WAL is past `finishFrames` (64 MB) and the worker has left at most `finishBacklog` frames
  * behind, the main connection copies that remainder itself, between two event-loop tasks,
  * and its next write starts the WAL over. That costs a millisecond or two; SQLite's own
  * auto-checkpoint (kept as a backstop) copies whatever piled up since the worker's last
@@ -36,7 +36,7 @@ parentPort.once("message", () => {
 export function startCheckpointer(
   main: SQLite.Database,
   file: string,
-  { intervalMs = 250, finishFrames = 4096, finishBacklog = 512 } = {},
+  { intervalMs = 250, finishFrames = 16_384, finishBacklog = 512 } = {},
 ) {
   const module = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(source, { eval: true, workerData: { file, module, intervalMs, finishFrames } });
