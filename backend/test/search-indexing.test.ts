@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createConversationsStore } from "../src/conversations/conversations.store.js";
 import type { DbHandle } from "../src/db/database.js";
 import { createLogger } from "../src/logger.js";
 import { createMessageExtrasStore } from "../src/messages/message-extras.store.js";
 import { createMessagesStore } from "../src/messages/messages.store.js";
 import { createSearchStore } from "../src/search/search.store.js";
-import { createUsersStore } from "../src/users/users.store.js";
+import { insertGroup, insertUser } from "./helpers/rows.js";
 import { createStorage, openStorageDb, type TestStorage } from "./helpers/server.js";
 
 // SQLite fills its FTS5 index in bulk behind the sends (migration 0004). Whatever order
@@ -18,46 +17,20 @@ describe("deferred search index (sqlite)", () => {
   let handle: DbHandle;
   let sqlite: SQLite.Database;
   const now = new Date().toISOString();
-  const userId = randomUUID();
+  let userId: string;
 
   beforeAll(async () => {
     storage = await createStorage("sqlite");
     handle = await openStorageDb(storage);
     sqlite = handle.sqlite as SQLite.Database;
-    await createUsersStore(handle.db).insert({
-      id: userId,
-      username: "indexer",
-      username_key: "indexer",
-      display_name: "indexer",
-      password_hash: "x",
-      avatar_url: null,
-      created_at: now,
-      last_seen_at: null,
-    });
+    userId = await insertUser(handle.db, "indexer");
   });
   afterAll(async () => {
     await handle.close();
     await storage.drop();
   });
 
-  const newGroup = async () => {
-    const id = randomUUID();
-    await createConversationsStore(handle.db).createGroup(
-      {
-        id,
-        type: "group",
-        name: "g",
-        direct_key: null,
-        created_at: now,
-        last_seq: 0,
-        last_activity_at: now,
-        last_change_seq: 0,
-      },
-      userId,
-      [],
-    );
-    return id;
-  };
+  const newGroup = () => insertGroup(handle.db, userId);
   const send = (conversationId: string, text: string) =>
     createMessagesStore(handle.db, sqlite).insert({
       id: randomUUID(),

@@ -5,7 +5,7 @@ import type { DbHandle } from "../src/db/database.js";
 import { isUniqueViolation } from "../src/db/errors.js";
 import { createMessagesStore, NotAMemberError } from "../src/messages/messages.store.js";
 import { createSqliteSendBatcher } from "../src/messages/sqlite-send-batcher.js";
-import { createUsersStore } from "../src/users/users.store.js";
+import { insertGroup, insertUser } from "./helpers/rows.js";
 import { createStorage, dialects, openStorageDb, type TestStorage } from "./helpers/server.js";
 
 // Sends issued in one event-loop turn share a transaction on SQLite (group commit); a failing
@@ -25,39 +25,11 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
   });
 
   it("stores the good sends of a batch gap-free and fails only the bad ones", async () => {
-    const users = createUsersStore(handle.db);
     const conversations = createConversationsStore(handle.db);
     const messages = createMessagesStore(handle.db, handle.sqlite);
-    const ids = [randomUUID(), randomUUID()];
-    for (const id of ids) {
-      const name = id.slice(0, 12);
-      await users.insert({
-        id,
-        username: name,
-        username_key: name,
-        display_name: name,
-        password_hash: "x",
-        avatar_url: null,
-        created_at: now,
-        last_seen_at: null,
-      });
-    }
-    const [member, stranger] = ids as [string, string];
-    const conv = randomUUID();
-    await conversations.createGroup(
-      {
-        id: conv,
-        type: "group",
-        name: "g",
-        direct_key: null,
-        created_at: now,
-        last_seq: 0,
-        last_activity_at: now,
-        last_change_seq: 0,
-      },
-      member,
-      [],
-    );
+    const member = await insertUser(handle.db);
+    const stranger = await insertUser(handle.db);
+    const conv = await insertGroup(handle.db, member);
     const send = (senderId: string, clientId: string) =>
       messages.insert({
         id: randomUUID(),
@@ -90,34 +62,8 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
   // SQLite only: PostgreSQL has no batcher. Not registered there at all, rather than skipped.
   if (dialect !== "sqlite") return;
   it("commits at once when idle and gathers sends that follow a commit closely", async () => {
-    const users = createUsersStore(handle.db);
-    const conversations = createConversationsStore(handle.db);
-    const user = randomUUID();
-    await users.insert({
-      id: user,
-      username: user.slice(0, 12),
-      username_key: user.slice(0, 12),
-      display_name: "u",
-      password_hash: "x",
-      avatar_url: null,
-      created_at: now,
-      last_seen_at: null,
-    });
-    const conv = randomUUID();
-    await conversations.createGroup(
-      {
-        id: conv,
-        type: "group",
-        name: "g",
-        direct_key: null,
-        created_at: now,
-        last_seq: 0,
-        last_activity_at: now,
-        last_change_seq: 0,
-      },
-      user,
-      [],
-    );
+    const user = await insertUser(handle.db);
+    const conv = await insertGroup(handle.db, user);
     const interval = 80;
     const batcher = createSqliteSendBatcher(handle.sqlite!, () => new NotAMemberError(), { minIntervalMs: interval });
     const send = async (clientId: string) => {

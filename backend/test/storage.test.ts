@@ -5,6 +5,7 @@ import { type DbHandle, migrateToLatest } from "../src/db/database.js";
 import { isUniqueViolation } from "../src/db/errors.js";
 import { createMessagesStore, NotAMemberError } from "../src/messages/messages.store.js";
 import { createUsersStore } from "../src/users/users.store.js";
+import { insertGroup, insertUser } from "./helpers/rows.js";
 import { createStorage, dialects, openStorageDb, type TestStorage } from "./helpers/server.js";
 
 describe.each(dialects)("storage (%s)", (dialect) => {
@@ -27,39 +28,8 @@ describe.each(dialects)("storage (%s)", (dialect) => {
     await storage.drop();
   });
 
-  async function user(name = randomUUID().slice(0, 12)) {
-    const row = {
-      id: randomUUID(),
-      username: name,
-      username_key: name.toLowerCase(),
-      display_name: name,
-      password_hash: "x",
-      avatar_url: null,
-      created_at: now,
-      last_seen_at: null,
-    };
-    await users.insert(row);
-    return row.id;
-  }
-
-  async function group(owner: string, members: string[]) {
-    const id = randomUUID();
-    await conversations.createGroup(
-      {
-        id,
-        type: "group",
-        name: "g",
-        direct_key: null,
-        created_at: now,
-        last_seq: 0,
-        last_activity_at: now,
-        last_change_seq: 0,
-      },
-      owner,
-      members,
-    );
-    return id;
-  }
+  const user = (name?: string) => insertUser(handle.db, name);
+  const group = (owner: string, members: string[]) => insertGroup(handle.db, owner, members);
 
   const message = (conversationId: string, senderId: string, clientId = randomUUID()) => ({
     id: randomUUID(),
