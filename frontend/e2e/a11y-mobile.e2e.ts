@@ -3,13 +3,11 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   baseUrl,
-  connectBrowser,
   messages,
   openConversation,
-  openDirect,
-  registerUser,
   screenshot,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -27,10 +25,7 @@ describe("accessibility and phone layout", () => {
   let vic: TestUser;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    uma = await registerUser(browser, "Uma");
-    vic = await registerUser(browser, "Vic", { width: 390, height: 844 });
-    await openDirect(uma, vic);
+    ({ browser, first: uma, second: vic } = await startDirectChat("Uma", "Vic", { width: 390, height: 844 }));
     await sendText(uma.page, "Hello from a big screen");
   });
   afterAll(async () => {

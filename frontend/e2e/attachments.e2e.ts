@@ -2,13 +2,12 @@ import type { Browser } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
   hidden,
   messages,
   openConversation,
-  openDirect,
-  registerUser,
   screenshot,
+  sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -23,12 +22,8 @@ describe("files and avatars", () => {
     png = await sharp({ create: { width: 320, height: 200, channels: 3, background: "#4f46e5" } })
       .png()
       .toBuffer();
-    browser = await connectBrowser();
-    fay = await registerUser(browser, "Fay");
-    gus = await registerUser(browser, "Gus");
-    await openDirect(fay, gus);
-    await fay.page.getByLabel("Message", { exact: true }).fill("warming up");
-    await fay.page.getByLabel("Message", { exact: true }).press("Enter");
+    ({ browser, first: fay, second: gus } = await startDirectChat("Fay", "Gus"));
+    await sendText(fay.page, "warming up");
     await openConversation(gus.page, "Fay");
   });
   afterAll(async () => {
@@ -39,8 +34,7 @@ describe("files and avatars", () => {
     await fay.page.locator("#composer-file").setInputFiles({ name: "lake.png", mimeType: "image/png", buffer: png });
     const send = fay.page.getByRole("button", { name: "Send message" });
     await expect.poll(() => send.isEnabled()).toBe(true);
-    await fay.page.getByLabel("Message", { exact: true }).fill("the lake");
-    await fay.page.getByLabel("Message", { exact: true }).press("Enter");
+    await sendText(fay.page, "the lake");
 
     const thumb = messages(gus.page).filter({ hasText: "the lake" }).getByTestId("attachment-thumbnail");
     await visible(thumb);

@@ -1,15 +1,13 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
   hidden,
   messageAction,
   messages,
   messageWith,
   openConversation,
-  openDirect,
-  registerUser,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -20,10 +18,7 @@ describe("catch-up after reconnect", () => {
   let hal: TestUser;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    gus = await registerUser(browser, "Gus");
-    hal = await registerUser(browser, "Hal");
-    await openDirect(gus, hal);
+    ({ browser, first: gus, second: hal } = await startDirectChat("Gus", "Hal"));
     for (const t of ["keep me", "edit me", "delete me", "react to me"]) await sendText(gus.page, t);
     await openConversation(hal.page, "Gus");
     await visible(messageWith(hal.page, "react to me"));

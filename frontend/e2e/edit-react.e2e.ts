@@ -1,15 +1,14 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
+  conversationIdOf,
   hidden,
   messageAction,
   messages,
   messageWith,
   openConversation,
-  openDirect,
-  registerUser,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -20,10 +19,7 @@ describe("edit, delete and reactions", () => {
   let ben: TestUser;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    ann = await registerUser(browser, "Ann");
-    ben = await registerUser(browser, "Ben");
-    await openDirect(ann, ben);
+    ({ browser, first: ann, second: ben } = await startDirectChat("Ann", "Ben"));
     await sendText(ann.page, "first draft");
     await sendText(ann.page, "to be removed");
     await openConversation(ben.page, "Ann");
@@ -61,7 +57,8 @@ describe("edit, delete and reactions", () => {
       expect(await messages(page).filter({ hasText: "to be removed" }).count()).toBe(0);
     }
     // The server forgot the text, not just the view.
-    const res = await ben.page.request.get(`/api/chat/conversations/${ben.page.url().split("/chat/")[1]}/messages`);
+    const id = encodeURIComponent(conversationIdOf(ben.page));
+    const res = await ben.page.request.get(`/api/chat/conversations/${id}/messages`);
     const body = (await res.json()) as { messages: { text: string; deletedAt: string | null }[] };
     expect(body.messages.map((m) => m.text)).toEqual(["final wording", ""]);
   });

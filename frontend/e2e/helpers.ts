@@ -47,6 +47,22 @@ export async function openDirect(user: TestUser, other: TestUser) {
   await visible(page.getByRole("heading", { level: 1, name: other.displayName }));
 }
 
+/**
+ * The usual start: a browser, two users registered in their own contexts, and the
+ * direct chat between them opened by the first. The caller closes the browser.
+ */
+export async function startDirectChat(
+  firstName: string,
+  secondName: string,
+  secondViewport?: { width: number; height: number },
+): Promise<{ browser: Browser; first: TestUser; second: TestUser }> {
+  const browser = await connectBrowser();
+  const first = await registerUser(browser, firstName);
+  const second = await registerUser(browser, secondName, secondViewport);
+  await openDirect(first, second);
+  return { browser, first, second };
+}
+
 export async function openConversation(page: Page, title: string) {
   await page.getByTestId("conversation-item").filter({ hasText: title }).click();
   await visible(page.getByRole("heading", { level: 1, name: title }));

@@ -1,12 +1,12 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
+  conversationIdOf,
   messages,
   openConversation,
-  openDirect,
-  registerUser,
+  seedMessages,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -19,17 +19,9 @@ describe("long history", () => {
   let xena: TestUser;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    wes = await registerUser(browser, "Wes");
-    xena = await registerUser(browser, "Xena");
-    await openDirect(wes, xena);
-    const id = decodeURIComponent(wes.page.url().split("/chat/")[1] ?? "");
-    for (let i = 1; i <= SEEDED; i++) {
-      const res = await wes.page.request.post(`/api/chat/conversations/${encodeURIComponent(id)}/messages`, {
-        data: { clientId: `seed-${i}`, text: `history message ${i}` },
-      });
-      if (res.status() !== 201) throw new Error(`seed ${i}: ${res.status()} ${await res.text()}`);
-    }
+    ({ browser, first: wes, second: xena } = await startDirectChat("Wes", "Xena"));
+    const texts = Array.from({ length: SEEDED }, (_, i) => `history message ${i + 1}`);
+    await seedMessages(wes.page, conversationIdOf(wes.page), texts);
   });
   afterAll(async () => {
     await browser?.close();

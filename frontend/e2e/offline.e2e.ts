@@ -1,13 +1,12 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
+  conversationIdOf,
   hidden,
   messages,
   openConversation,
-  openDirect,
-  registerUser,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -18,10 +17,7 @@ describe("offline outbox", () => {
   let pete: TestUser;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    olga = await registerUser(browser, "Olga");
-    pete = await registerUser(browser, "Pete");
-    await openDirect(olga, pete);
+    ({ browser, first: olga, second: pete } = await startDirectChat("Olga", "Pete"));
     await sendText(olga.page, "online hello");
     await openConversation(pete.page, "Olga");
     await visible(messages(pete.page).filter({ hasText: "online hello" }));
@@ -52,7 +48,7 @@ describe("offline outbox", () => {
     expect(olgaTexts).toEqual(peteTexts);
 
     // The server stored exactly one copy of each.
-    const id = decodeURIComponent(pete.page.url().split("/chat/")[1] ?? "");
+    const id = conversationIdOf(pete.page);
     const res = await pete.page.request.get(`/api/chat/conversations/${encodeURIComponent(id)}/messages`);
     expect(res.status()).toBe(200);
     const body = (await res.json()) as { messages: { text: string; seq: number }[] };

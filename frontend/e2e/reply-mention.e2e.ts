@@ -1,17 +1,15 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
   conversationIdOf,
   hidden,
   messageAction,
   messages,
   messageWith,
   openConversation,
-  openDirect,
-  registerUser,
   seedMessages,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -25,10 +23,7 @@ describe("replies and mentions", () => {
   let conversationId: string;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    cat = await registerUser(browser, "Cat");
-    dan = await registerUser(browser, "Dan");
-    await openDirect(cat, dan);
+    ({ browser, first: cat, second: dan } = await startDirectChat("Cat", "Dan"));
     conversationId = conversationIdOf(cat.page);
     const [original] = await seedMessages(cat.page, conversationId, ["the very first plan"]);
     await seedMessages(

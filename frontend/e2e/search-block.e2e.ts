@@ -1,15 +1,13 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  connectBrowser,
   conversationIdOf,
   hidden,
   messageWith,
   openConversation,
-  openDirect,
-  registerUser,
   seedMessages,
   sendText,
+  startDirectChat,
   type TestUser,
   visible,
 } from "./helpers";
@@ -20,10 +18,7 @@ describe("search and blocking", () => {
   let fay: TestUser;
 
   beforeAll(async () => {
-    browser = await connectBrowser();
-    eve = await registerUser(browser, "Eve");
-    fay = await registerUser(browser, "Fay");
-    await openDirect(eve, fay);
+    ({ browser, first: eve, second: fay } = await startDirectChat("Eve", "Fay"));
     const id = conversationIdOf(eve.page);
     await seedMessages(eve.page, id, [
       "東京タワーに行きました",
