@@ -5,12 +5,12 @@ import type {
   ConversationResponse,
   ConversationsResponse,
   ErrorBody,
+  MeResponse,
   MessageResponse,
   MessagesResponse,
   SearchResponse,
-  UserResponse,
   UsersResponse,
-} from "./api-types";
+} from "@chat/protocol";
 
 /** An API answer that was not 2xx, with the server's code and message in words. */
 export class ApiRequestError extends Error {
@@ -57,9 +57,9 @@ export const api = {
     request<AuthResponse>("POST", "/auth/register", body, true),
   login: (body: { username: string; password: string }) => request<AuthResponse>("POST", "/auth/login", body, true),
   logout: () => request<void>("POST", "/auth/logout", undefined, true),
-  me: () => request<UserResponse>("GET", "/auth/me", undefined, true),
+  me: () => request<MeResponse>("GET", "/auth/me", undefined, true),
   searchUsers: (q: string) => request<UsersResponse>("GET", `/users?search=${encodeURIComponent(q)}`),
-  updateMe: (displayName: string) => request<UserResponse>("PATCH", "/users/me", { displayName }),
+  updateMe: (displayName: string) => request<MeResponse>("PATCH", "/users/me", { displayName }),
   listConversations: () => request<ConversationsResponse>("GET", "/chat/conversations"),
   getConversation: (id: string) => request<ConversationResponse>("GET", `/chat/conversations/${enc(id)}`),
   openDirect: (userId: string) => request<ConversationResponse>("POST", "/chat/conversations", { userId }),
