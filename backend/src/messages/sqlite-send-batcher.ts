@@ -22,10 +22,10 @@ const MIN_COMMIT_INTERVAL_MS = 5;
 
 /**
  * Group commit for SQLite sends. Sends that reach the store in the same event-loop turn
- * (or, under load, the same commit interval) are written in one transaction. If one fails (sender no longer a member, clientId
- * already used), the batch rolls back and is replayed with a savepoint per send, so the
- * failure undoes only its own send. Every caller's promise
- * settles only after COMMIT: no send is acknowledged or broadcast before it is stored.
+ * (or, under load, the same commit interval) are written in one transaction. If one fails
+ * (sender no longer a member, clientId already used), the batch rolls back and is replayed
+ * with a savepoint per send, so the failure undoes only its own send. Every caller's
+ * promise settles only after COMMIT: no send is acknowledged or broadcast before it is stored.
  * Raw prepared statements: on this path Kysely's per-query compile and prepare cost more
  * than SQLite's own work. better-sqlite3 is synchronous, so seq follows arrival order.
  */

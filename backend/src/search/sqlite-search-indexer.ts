@@ -10,7 +10,7 @@ import type { Logger } from "../logger.js";
  * before it queries, so a message is found as soon as it is acknowledged.
  */
 export function createSqliteSearchIndexer(sqlite: SQLite.Database, logger: Logger, chunk = 200) {
-  let statements: ReturnType<typeof prepare> | undefined;
+  let indexChunk: ReturnType<typeof prepare> | undefined;
 
   // Prepared on first use: the indexer may be built before migrations have run.
   function prepare() {
@@ -32,8 +32,8 @@ export function createSqliteSearchIndexer(sqlite: SQLite.Database, logger: Logge
     });
   }
   const step = () => {
-    statements ??= prepare();
-    return statements();
+    indexChunk ??= prepare();
+    return indexChunk();
   };
 
   return {
