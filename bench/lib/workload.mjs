@@ -22,6 +22,10 @@ export function machineBusy() {
 // app rightly answers the send as a retry of the stored message and broadcasts nothing.
 let lastStep = 0;
 
+// Client ids are time-ordered, as the web client's (UUIDv7) are: step, then the sender's
+// message number, then the sender. Zero-padded so that text order is time order.
+const clientIdOf = (step, c, k) => `${String(step).padStart(4, "0")}-${String(k).padStart(7, "0")}-${c}`;
+
 export function createWorkload({ sockets, conversations, textBytes, server }) {
   const n = sockets.length;
   const convOf = new Array(n);
@@ -33,7 +37,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
   sockets.forEach((socket, r) => {
     socket.on("new_message", ({ message }) => {
       const now = performance.now();
-      const [stepId, s, k] = message.clientId.split("-").map(Number);
+      const [stepId, k, s] = message.clientId.split("-").map(Number);
       if (stepId !== step || !st) {
         if (st) st.stray++;
         return;
@@ -57,7 +61,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
     const text = `${sentAt.toFixed(3)} ${pad}`.slice(0, textBytes);
     const state = st;
     state.sentCount[c] = k + 1;
-    sockets[c].emit("send_message", { conversationId: conv.id, clientId: `${step}-${c}-${k}`, text }, (ack) => {
+    sockets[c].emit("send_message", { conversationId: conv.id, clientId: clientIdOf(step, c, k), text }, (ack) => {
       const now = performance.now();
       state.acks++;
       if (!ack?.ok) {

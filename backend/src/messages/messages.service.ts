@@ -1,10 +1,16 @@
-import type { HistoryQuery, Message, ReplyQuote, Role, SendMessagePayload } from "@chat/protocol";
+import {
+  type HistoryQuery,
+  type Message,
+  type ReplyQuote,
+  type Role,
+  type SendMessagePayload,
+  timeOrderedId,
+} from "@chat/protocol";
 import type { BlocksService } from "../blocks/blocks.service.js";
 import type { ConversationsService } from "../conversations/conversations.service.js";
 import { nowIso } from "../db/clock.js";
 import { isUniqueViolation } from "../db/errors.js";
 import { AppError, forbidden, notFound } from "../http/app-error.js";
-import { timeOrderedId } from "../lib/time-ordered-id.js";
 import type { Realtime } from "../realtime/realtime.js";
 import { type MessageDetails, presentQuote } from "./message-details.js";
 import type { MessageExtrasStore } from "./message-extras.store.js";

@@ -1,4 +1,4 @@
-import { type ApiError, limits, type Message } from "@chat/protocol";
+import { type ApiError, limits, type Message, timeOrderedId } from "@chat/protocol";
 import { getSocket } from "@/lib/socket";
 import { actions, getState } from "@/store/chat-store";
 import type { ChatMessage } from "@/store/types";
@@ -26,7 +26,8 @@ export function sendMessage(
     conversationId,
     seq: Number.MAX_SAFE_INTEGER,
     senderId: me.id,
-    clientId: crypto.randomUUID(),
+    // Time-ordered: the server indexes client ids, and these append to the index.
+    clientId: timeOrderedId(),
     text,
     attachments,
     createdAt: new Date().toISOString(),
