@@ -161,7 +161,7 @@ export function createApp(deps: AppDeps) {
     async close(timeoutMs = config.shutdownTimeoutMs) {
       const deadline = Date.now() + timeoutMs;
       stopOrphanSweep();
-      stopSearchIndexing();
+      const searchIndexingStopped = stopSearchIndexing();
       readiness.startDraining();
       if (redis) await presence.close();
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
@@ -170,6 +170,7 @@ export function createApp(deps: AppDeps) {
       await drainCommands(io, Math.max(0, deadline - Date.now()));
       if (!redis) await presence.close();
       await redis?.close();
+      await searchIndexingStopped;
       await database.close();
     },
   };

@@ -16,6 +16,8 @@ export interface DbHandle {
   dialect: "sqlite" | "postgres";
   /** The raw better-sqlite3 handle, for measured hot paths only. */
   sqlite?: SQLite.Database;
+  /** The SQLite database file (the search index lives beside it). */
+  file?: string;
   pool?: pg.Pool;
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export function openDatabase(config: DbConfig): DbHandle {
       await checkpointer.stop();
       await db.destroy();
     };
-    return { db, dialect: "sqlite", sqlite, close };
+    return { db, dialect: "sqlite", sqlite, file: config.file, close };
   }
   const pool = new pg.Pool({
     connectionString: config.url,

@@ -27,20 +27,21 @@ const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
  * Messages of conversations the user is a member of now, matching every term, newest first.
  * SQLite: the FTS5 trigram index for terms of 3+ characters, LIKE for shorter ones.
  * PostgreSQL: word match through the full-text index, or substring match through the
- * trigram index (partial words, CJK). SQLite's index is filled in bulk behind the sends;
- * a search first indexes whatever is not yet in it.
+ * trigram index (partial words, CJK). SQLite's index is kept by a worker thread behind the
+ * sends (sqlite-search-indexer.ts); a search first has it index whatever is not yet in it.
  */
 export function createSearchStore(database: DbHandle, logger: Logger) {
   const { db, dialect } = database;
-  const indexer = database.sqlite ? createSqliteSearchIndexer(database.sqlite, logger) : undefined;
+  const indexer =
+    database.sqlite && database.file ? createSqliteSearchIndexer(database.sqlite, database.file, logger) : undefined;
   return {
     /** Starts background indexing where the database needs it; returns the stop function. */
-    startIndexing(intervalMs?: number): () => void {
-      return indexer ? indexer.start(intervalMs) : () => {};
+    startIndexing(intervalMs?: number): () => Promise<void> {
+      return indexer ? indexer.start(intervalMs) : async () => {};
     },
 
     async search(f: SearchFilter): Promise<MessageRow[]> {
-      indexer?.catchUp();
+      await indexer?.catchUp();
       let q = db
         .selectFrom("messages as m")
         .innerJoin("conversation_members as cm", (j) =>
@@ -69,7 +70,9 @@ export function createSearchStore(database: DbHandle, logger: Logger) {
         const short = f.terms.filter((t) => [...t].length < 3);
         if (long.length > 0) {
           const match = long.map(ftsPhrase).join(" AND ");
-          q = q.where(sql<boolean>`m.rowid in (select rowid from messages_fts where messages_fts match ${match})`);
+          q = q.where(
+            sql<boolean>`m.rowid in (select rowid from search.messages_fts where messages_fts match ${match})`,
+          );
         }
         for (const t of short) q = q.where(sql<boolean>`lower(m.text) like ${likePattern(t)} escape '\\'`);
       } else {

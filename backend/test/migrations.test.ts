@@ -1,0 +1,135 @@
+import { randomUUID } from "node:crypto";
+import { Migrator, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.js";
+import { type DbHandle, openDatabase } from "../src/db/database.js";
+import { isUniqueViolation } from "../src/db/errors.js";
+import { migrationProvider } from "../src/db/migrations/index.js";
+import { createLogger } from "../src/logger.js";
+import { createMessagesStore } from "../src/messages/messages.store.js";
+import { createSearchStore } from "../src/search/search.store.js";
+import { insertGroup, insertUser } from "./helpers/rows.js";
+import { createStorage, dialects, type TestStorage } from "./helpers/server.js";
+
+// Migration 0005 rebuilds the messages table on SQLite: what was stored before must survive it.
+describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
+  let storage: TestStorage;
+  let handle: DbHandle;
+  let migrator: Migrator;
+  let alice: string;
+  let bob: string;
+  let conv: string;
+  const stored: Array<{ id: string; client_id: string; rowid?: number }> = [];
+
+  const migrateTo = async (name: string) => {
+    const { error } = await migrator.migrateTo(name);
+    if (error) throw error;
+  };
+  const messages = () => createMessagesStore(handle.db, handle.sqlite);
+  const send = (sender: string, clientId: string, text: string) =>
+    messages().insert({
+      id: randomUUID(),
+      conversation_id: conv,
+      sender_id: sender,
+      client_id: clientId,
+      text,
+      created_at: new Date().toISOString(),
+      reply_to_id: null,
+    });
+
+  beforeAll(async () => {
+    storage = await createStorage(dialect);
+    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
+    handle = openDatabase({ ...config.database, schema: storage.schema });
+    migrator = new Migrator({
+      db: handle.db,
+      provider: migrationProvider,
+      ...(storage.schema ? { migrationTableSchema: storage.schema } : {}),
+    });
+    await migrateTo("0004-deferred-search-index");
+    alice = await insertUser(handle.db);
+    bob = await insertUser(handle.db);
+    conv = await insertGroup(handle.db, alice, [bob]);
+    for (const [i, text] of ["hello before the rebuild", "second message", "third one"].entries()) {
+      const row = await send(i % 2 ? bob : alice, randomUUID(), text);
+      stored.push({ id: row.id, client_id: row.client_id });
+    }
+    const first = stored[0]?.id as string;
+    await handle.db
+      .insertInto("reactions")
+      .values({ message_id: first, user_id: bob, emoji: "👍", created_at: new Date().toISOString() })
+      .execute();
+    if (handle.sqlite) {
+      for (const s of stored) {
+        s.rowid = (
+          handle.sqlite.prepare("select rowid from messages where id = ?").get(s.id) as { rowid: number }
+        ).rowid;
+      }
+    }
+    await migrateTo("0005-send-path-indexes");
+  });
+  afterAll(async () => {
+    await handle.close();
+    await storage.drop();
+  });
+
+  it("keeps every message, its rowid and its reactions", async () => {
+    const rows = await handle.db.selectFrom("messages").select(["id", "client_id"]).orderBy("seq").execute();
+    expect(rows).toEqual(stored.map(({ id, client_id }) => ({ id, client_id })));
+    for (const s of stored.filter((s) => s.rowid !== undefined)) {
+      expect(handle.sqlite?.prepare("select rowid from messages where id = ?").get(s.id)).toEqual({ rowid: s.rowid });
+    }
+    const reactions = await handle.db.selectFrom("reactions").select(["message_id", "emoji"]).execute();
+    expect(reactions).toEqual([{ message_id: stored[0]?.id, emoji: "👍" }]);
+  });
+
+  it("still refuses a second message with the same sender and client id, and accepts it from another sender", async () => {
+    const clientId = stored[0]?.client_id as string;
+    await expect(send(alice, clientId, "again")).rejects.toSatisfy(isUniqueViolation);
+    await expect(send(bob, clientId, "same client id, other sender")).resolves.toMatchObject({ seq: 4 });
+    expect(await messages().findByClientId(alice, clientId)).toMatchObject({ id: stored[0]?.id });
+  });
+
+  it("finds old and new messages by search after migrating on, and indexes edits", async () => {
+    await migrateTo("0006-search-index-file");
+    const search = createSearchStore(handle, createLogger("silent"));
+    const find = async (term: string) =>
+      (await search.search({ userId: alice, terms: [term], limit: 10 })).map((m) => m.text);
+    expect(await find("before the")).toEqual(["hello before the rebuild"]);
+    await send(alice, randomUUID(), "after the rebuild");
+    expect(await find("rebuild")).toHaveLength(2);
+    await handle.db
+      .updateTable("messages")
+      .set({ text: "edited words" })
+      .where("id", "=", stored[1]?.id as string)
+      .execute();
+    expect(await find("edited")).toEqual(["edited words"]);
+    expect(await find("second")).toEqual([]);
+  });
+
+  it("leaves foreign keys enforced, cascading deletes included", async () => {
+    if (handle.sqlite) expect(handle.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+    const orphan = { conversation_id: conv, seq: 99, sender_id: randomUUID(), client_id: "x", text: "from nobody" };
+    await expect(
+      handle.db
+        .insertInto("messages")
+        .values({ ...orphan, id: randomUUID(), created_at: new Date().toISOString(), change_seq: 99 })
+        .execute(),
+    ).rejects.toThrow(/foreign key/i);
+    await handle.db.deleteFrom("conversations").where("id", "=", conv).execute();
+    expect(await handle.db.selectFrom("messages").select("id").execute()).toEqual([]);
+    expect(await handle.db.selectFrom("reactions").select("message_id").execute()).toEqual([]);
+  });
+
+  it("migrates back down to 0004 with the old idempotency index", async () => {
+    await migrateTo("0004-deferred-search-index");
+    const other = await insertGroup(handle.db, alice, [bob]);
+    conv = other;
+    const clientId = randomUUID();
+    await send(alice, clientId, "after going down");
+    await expect(send(alice, clientId, "again")).rejects.toSatisfy(isUniqueViolation);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from messages`.execute(handle.db);
+    expect(Number(rows[0]?.n)).toBe(1);
+    await migrateTo("0006-search-index-file");
+  });
+});
