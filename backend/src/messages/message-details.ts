@@ -40,12 +40,14 @@ export function createMessageDetails(attachments: Pick<AttachmentLookup, "forMes
       const reactionsOf = groupBy(reactions, (r) => r.message_id);
       const mentionsOf = groupBy(mentions, (r) => r.message_id);
       const quoteOf = new Map(quotes.map((q) => [q.id, presentQuote(q)]));
-      return rows.map((row) => ({
-        ...presentMessage(row, files.get(row.id)),
-        reactions: presentReactions(reactionsOf.get(row.id)),
-        mentions: (mentionsOf.get(row.id) ?? []).map((m) => m.user_id),
-        replyTo: row.reply_to_id ? (quoteOf.get(row.reply_to_id) ?? null) : null,
-      }));
+      return rows.map((row) =>
+        presentMessage(row, {
+          attachments: files.get(row.id),
+          reactions: presentReactions(reactionsOf.get(row.id)),
+          mentions: (mentionsOf.get(row.id) ?? []).map((m) => m.user_id),
+          replyTo: row.reply_to_id ? (quoteOf.get(row.reply_to_id) ?? null) : null,
+        }),
+      );
     },
 
     async presentOne(row: MessageRow): Promise<Message> {

@@ -89,7 +89,7 @@ export function createMessagesService(deps: Deps) {
           files.length > 0 ? files.map((f) => f.id) : undefined,
         );
         if (mentioned.length > 0) await extras.addMentions(row, mentioned);
-        message = { ...presentMessage(row, files), replyTo, mentions: mentioned };
+        message = presentMessage(row, { attachments: files, replyTo, mentions: mentioned });
       } catch (err) {
         // A retry whose first attempt was stored: answer with that message, store nothing.
         if (isUniqueViolation(err)) {

@@ -80,8 +80,20 @@ export function createSqliteSendBatcher(
         );
         for (const [position, id] of attachmentIds.entries()) linkAttachment.run(row.id, id, position);
       }
-      const stored: MessageRow = { ...row, seq, change_seq: changeSeq, edited_at: null, deleted_at: null };
-      return stored;
+      // Every field spelled out, not spread from row: see presentMessage.
+      return {
+        id: row.id,
+        conversation_id: row.conversation_id,
+        seq,
+        sender_id: row.sender_id,
+        client_id: row.client_id,
+        text: row.text,
+        created_at: row.created_at,
+        edited_at: null,
+        deleted_at: null,
+        change_seq: changeSeq,
+        reply_to_id: row.reply_to_id,
+      };
     };
 
     // The common case: every send of the batch succeeds, one BEGIN and one COMMIT in all.
