@@ -13,4 +13,9 @@ describe("timeOrderedId", () => {
     expect([...ids].sort()).toEqual(ids);
     expect(timeOrderedId(5)).not.toBe(timeOrderedId(5));
   });
+
+  it("carries the right time when the clock repeats a millisecond or goes back", () => {
+    const timeOf = (id: string) => Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+    expect([7, 7, 9, 7].map((t) => timeOf(timeOrderedId(t)))).toEqual([7, 7, 9, 7]);
+  });
 });

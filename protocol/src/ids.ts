@@ -1,3 +1,6 @@
+/** The time part of the last id: under load many ids share a millisecond. */
+const prefix = { ms: -1, text: "" };
+
 /**
  * A UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. The server uses it
  * for message ids and the web client for client ids: both are indexed, and time-ordered
@@ -7,7 +10,11 @@
  * uuid's v7 does) showed up in the send path's profile.
  */
 export function timeOrderedId(now = Date.now()): string {
-  const time = now.toString(16).padStart(12, "0");
+  if (now !== prefix.ms) {
+    const time = now.toString(16).padStart(12, "0");
+    prefix.ms = now;
+    prefix.text = `${time.slice(0, 8)}-${time.slice(8)}-7`;
+  }
   // A v4 UUID is xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx: keep its variant and random bits.
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${crypto.randomUUID().slice(15)}`;
+  return prefix.text + crypto.randomUUID().slice(15);
 }
