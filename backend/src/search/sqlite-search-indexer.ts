@@ -123,7 +123,7 @@ export function createSqliteSearchIndexer(
   let nextRequest = 0;
 
   function failAll(err: Error) {
-    for (const w of waiting.values()) w.reject(err);
+    for (const request of waiting.values()) request.reject(err);
     waiting.clear();
   }
 
@@ -171,8 +171,9 @@ export function createSqliteSearchIndexer(
       await started();
       const id = ++nextRequest;
       await new Promise<void>((resolve, reject) => {
+        if (!worker) return reject(new Error("search indexer stopped"));
         waiting.set(id, { resolve, reject });
-        worker?.postMessage({ catchUp: id });
+        worker.postMessage({ catchUp: id });
       });
     },
 
