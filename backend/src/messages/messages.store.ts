@@ -1,16 +1,70 @@
 import type SQLite from "better-sqlite3";
-import type { Selectable } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import type { Db } from "../db/database.js";
+import type { Database } from "../db/schema/index.js";
 import type { MessagesTable } from "../db/schema/messages.js";
+import { createPgSendBatcher } from "./pg-send-batcher.js";
 import { createSqliteSendBatcher, type NewMessageRow } from "./sqlite-send-batcher.js";
 
 export type MessageRow = Selectable<MessagesTable>;
 
 export class NotAMemberError extends Error {}
 
+/** The PostgreSQL steps of one send, inside the caller's transaction. */
+async function storeOne(
+  trx: Transaction<Database>,
+  row: NewMessageRow,
+  attachmentIds?: readonly string[],
+): Promise<MessageRow> {
+  const conv = await trx
+    .updateTable("conversations")
+    .set((eb) => ({
+      last_seq: eb("last_seq", "+", 1),
+      last_change_seq: eb("last_change_seq", "+", 1),
+      last_activity_at: row.created_at,
+    }))
+    .where("id", "=", row.conversation_id)
+    .returning(["last_seq", "last_change_seq"])
+    .executeTakeFirst();
+  if (!conv) throw new NotAMemberError();
+  const seq = conv.last_seq;
+  const member = await trx
+    .updateTable("conversation_members")
+    .set({ last_read_seq: seq })
+    .where("conversation_id", "=", row.conversation_id)
+    .where("user_id", "=", row.sender_id)
+    .executeTakeFirst();
+  if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
+  const stored: MessageRow = {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    seq,
+    sender_id: row.sender_id,
+    client_id: row.client_id,
+    text: row.text,
+    created_at: row.created_at,
+    edited_at: null,
+    deleted_at: null,
+    change_seq: conv.last_change_seq,
+    reply_to_id: row.reply_to_id,
+  };
+  await trx.insertInto("messages").values(stored).execute();
+  // Only messages with files pay for this; the plain send path is unchanged.
+  if (attachmentIds?.length) {
+    await trx
+      .insertInto("message_attachments")
+      .values(attachmentIds.map((attachment_id, position) => ({ message_id: row.id, attachment_id, position })))
+      .execute();
+  }
+  return stored;
+}
+
 /** `sqlite`, the raw handle when the database is SQLite, takes sends off Kysely (a measured hot path). */
 export function createMessagesStore(db: Db, sqlite?: SQLite.Database) {
-  const batcher = sqlite ? createSqliteSendBatcher(sqlite, () => new NotAMemberError()) : undefined;
+  // Both group-commit: SQLite with raw statements (a measured hot path), PostgreSQL through Kysely.
+  const batcher = sqlite
+    ? createSqliteSendBatcher(sqlite, () => new NotAMemberError())
+    : createPgSendBatcher(db, storeOne);
   return {
     findByClientId(senderId: string, clientId: string) {
       return db
@@ -25,42 +79,11 @@ export function createMessagesStore(db: Db, sqlite?: SQLite.Database) {
      * Takes the next seq and stores the message in one transaction. The sender's read
      * position moves to it in the same step, which doubles as an atomic membership check:
      * a sender removed a moment ago updates no row and the whole send rolls back.
-     * Attachment links, when given, are stored in the same transaction.
+     * Attachment links, when given, are stored in the same transaction. Sends are
+     * group-committed with the others of the moment; a failing one undoes only itself.
      */
     async insert(row: NewMessageRow, attachmentIds?: readonly string[]): Promise<MessageRow> {
-      // SQLite: raw statements, group-committed with the other sends of this event-loop turn.
-      if (batcher) return batcher.insert(row, attachmentIds);
-      return db.transaction().execute(async (trx) => {
-        const conv = await trx
-          .updateTable("conversations")
-          .set((eb) => ({
-            last_seq: eb("last_seq", "+", 1),
-            last_change_seq: eb("last_change_seq", "+", 1),
-            last_activity_at: row.created_at,
-          }))
-          .where("id", "=", row.conversation_id)
-          .returning(["last_seq", "last_change_seq"])
-          .executeTakeFirst();
-        if (!conv) throw new NotAMemberError();
-        const seq = conv.last_seq;
-        const member = await trx
-          .updateTable("conversation_members")
-          .set({ last_read_seq: seq })
-          .where("conversation_id", "=", row.conversation_id)
-          .where("user_id", "=", row.sender_id)
-          .executeTakeFirst();
-        if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
-        const stored: MessageRow = { ...row, seq, change_seq: conv.last_change_seq, edited_at: null, deleted_at: null };
-        await trx.insertInto("messages").values(stored).execute();
-        // Only messages with files pay for this; the plain send path is unchanged.
-        if (attachmentIds?.length) {
-          await trx
-            .insertInto("message_attachments")
-            .values(attachmentIds.map((attachment_id, position) => ({ message_id: row.id, attachment_id, position })))
-            .execute();
-        }
-        return stored;
-      });
+      return batcher.insert(row, attachmentIds);
     },
 
     /** One page in ascending seq order, and whether more exist beyond it in the walked direction. */
