@@ -3,8 +3,9 @@ import type { Selectable, Transaction } from "kysely";
 import type { Db } from "../db/database.js";
 import type { Database } from "../db/schema/index.js";
 import type { MessagesTable } from "../db/schema/messages.js";
+import { type NewMessageRow, storedRow } from "./new-message-row.js";
 import { createPgSendBatcher } from "./pg-send-batcher.js";
-import { createSqliteSendBatcher, type NewMessageRow } from "./sqlite-send-batcher.js";
+import { createSqliteSendBatcher } from "./sqlite-send-batcher.js";
 
 export type MessageRow = Selectable<MessagesTable>;
 
@@ -35,19 +36,7 @@ async function storeOne(
     .where("user_id", "=", row.sender_id)
     .executeTakeFirst();
   if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
-  const stored: MessageRow = {
-    id: row.id,
-    conversation_id: row.conversation_id,
-    seq,
-    sender_id: row.sender_id,
-    client_id: row.client_id,
-    text: row.text,
-    created_at: row.created_at,
-    edited_at: null,
-    deleted_at: null,
-    change_seq: conv.last_change_seq,
-    reply_to_id: row.reply_to_id,
-  };
+  const stored = storedRow(row, seq, conv.last_change_seq);
   await trx.insertInto("messages").values(stored).execute();
   // Only messages with files pay for this; the plain send path is unchanged.
   if (attachmentIds?.length) {

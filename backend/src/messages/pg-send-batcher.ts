@@ -2,7 +2,7 @@ import type { Transaction } from "kysely";
 import type { Db } from "../db/database.js";
 import type { Database } from "../db/schema/index.js";
 import type { MessageRow } from "./messages.store.js";
-import type { NewMessageRow } from "./sqlite-send-batcher.js";
+import type { NewMessageRow } from "./new-message-row.js";
 
 type StoreOne = (
   trx: Transaction<Database>,
@@ -40,7 +40,9 @@ export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256
         for (const p of ordered) stored.push(await storeOne(trx, p.row, p.attachmentIds));
         return stored;
       });
-      ordered.forEach((p, i) => p.resolve(rows[i] as MessageRow));
+      ordered.forEach((p, i) => {
+        p.resolve(rows[i] as MessageRow);
+      });
     } catch {
       for (const p of batch) {
         try {

@@ -1,7 +1,6 @@
 import type SQLite from "better-sqlite3";
 import type { MessageRow } from "./messages.store.js";
-
-export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at" | "change_seq">;
+import { type NewMessageRow, storedRow } from "./new-message-row.js";
 
 interface Pending {
   row: NewMessageRow;
@@ -80,20 +79,7 @@ export function createSqliteSendBatcher(
         );
         for (const [position, id] of attachmentIds.entries()) linkAttachment.run(row.id, id, position);
       }
-      // Every field spelled out, not spread from row: see presentMessage.
-      return {
-        id: row.id,
-        conversation_id: row.conversation_id,
-        seq,
-        sender_id: row.sender_id,
-        client_id: row.client_id,
-        text: row.text,
-        created_at: row.created_at,
-        edited_at: null,
-        deleted_at: null,
-        change_seq: changeSeq,
-        reply_to_id: row.reply_to_id,
-      };
+      return storedRow(row, seq, changeSeq);
     };
 
     // The common case: every send of the batch succeeds, one BEGIN and one COMMIT in all.
