@@ -3,6 +3,14 @@ import type { MessageRow } from "./messages.store.js";
 /** What a send stores: the store adds seq, change_seq and the empty edit and delete stamps. */
 export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at" | "change_seq">;
 
+/** A send waiting in a batcher for its transaction; settled only after COMMIT. */
+export interface PendingSend {
+  row: NewMessageRow;
+  attachmentIds: readonly string[] | undefined;
+  resolve: (row: MessageRow) => void;
+  reject: (err: unknown) => void;
+}
+
 /**
  * The stored row, every field spelled out: a copy spread from `row` survived into V8's old
  * generation by the megabyte per second under load (see docs/performance.md).

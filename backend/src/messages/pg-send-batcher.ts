@@ -2,20 +2,13 @@ import type { Transaction } from "kysely";
 import type { Db } from "../db/database.js";
 import type { Database } from "../db/schema/index.js";
 import type { MessageRow } from "./messages.store.js";
-import type { NewMessageRow } from "./new-message-row.js";
+import type { NewMessageRow, PendingSend } from "./new-message-row.js";
 
 type StoreOne = (
   trx: Transaction<Database>,
   row: NewMessageRow,
   attachmentIds?: readonly string[],
 ) => Promise<MessageRow>;
-
-interface Pending {
-  row: NewMessageRow;
-  attachmentIds: readonly string[] | undefined;
-  resolve: (row: MessageRow) => void;
-  reject: (err: unknown) => void;
-}
 
 /**
  * Group commit for PostgreSQL sends. One batch is written at a time: sends that arrive
@@ -28,10 +21,10 @@ interface Pending {
  * promise settles only after its COMMIT.
  */
 export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256 } = {}) {
-  let queue: Pending[] = [];
+  let queue: PendingSend[] = [];
   let writing = false;
 
-  async function writeBatch(batch: Pending[]) {
+  async function writeBatch(batch: PendingSend[]) {
     // A stable sort: sends to one conversation keep their order.
     const ordered = [...batch].sort((a, b) => compare(a.row.conversation_id, b.row.conversation_id));
     try {

@@ -1,13 +1,6 @@
 import type SQLite from "better-sqlite3";
 import type { MessageRow } from "./messages.store.js";
-import { type NewMessageRow, storedRow } from "./new-message-row.js";
-
-interface Pending {
-  row: NewMessageRow;
-  attachmentIds: readonly string[] | undefined;
-  resolve: (row: MessageRow) => void;
-  reject: (err: unknown) => void;
-}
+import { type NewMessageRow, type PendingSend, storedRow } from "./new-message-row.js";
 
 type Outcome = { row: MessageRow } | { error: unknown };
 
@@ -34,7 +27,7 @@ export function createSqliteSendBatcher(
   { maxBatch = 256, minIntervalMs = MIN_COMMIT_INTERVAL_MS } = {},
 ) {
   let statements: ReturnType<typeof prepare> | undefined;
-  let queue: Pending[] = [];
+  let queue: PendingSend[] = [];
   let scheduled = false;
 
   // Prepared on first use: the store may be built before migrations have run.
@@ -83,12 +76,12 @@ export function createSqliteSendBatcher(
     };
 
     // The common case: every send of the batch succeeds, one BEGIN and one COMMIT in all.
-    const storeAll = sqlite.transaction((batch: Pending[]) => batch.map((p) => store(p.row, p.attachmentIds)));
+    const storeAll = sqlite.transaction((batch: PendingSend[]) => batch.map((p) => store(p.row, p.attachmentIds)));
 
     // After any failure the batch is rolled back whole and replayed here, each send in a
     // savepoint (storeOne inside storeEach) so that a failure undoes only its own send.
     const storeOne = sqlite.transaction(store);
-    const storeEach = sqlite.transaction((batch: Pending[]): Outcome[] =>
+    const storeEach = sqlite.transaction((batch: PendingSend[]): Outcome[] =>
       batch.map((p) => {
         try {
           return { row: storeOne(p.row, p.attachmentIds) };
@@ -98,7 +91,7 @@ export function createSqliteSendBatcher(
       }),
     );
     return {
-      storeBatch(batch: Pending[]): Outcome[] {
+      storeBatch(batch: PendingSend[]): Outcome[] {
         try {
           return storeAll(batch).map((row) => ({ row }));
         } catch {
@@ -131,7 +124,7 @@ export function createSqliteSendBatcher(
         continue;
       }
       outcomes.forEach((o, i) => {
-        const p = batch[i] as Pending;
+        const p = batch[i] as PendingSend;
         if ("row" in o) p.resolve(o.row);
         else p.reject(o.error);
       });
