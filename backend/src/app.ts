@@ -161,7 +161,6 @@ export function createApp(deps: AppDeps) {
     async close(timeoutMs = config.shutdownTimeoutMs) {
       const deadline = Date.now() + timeoutMs;
       stopOrphanSweep();
-      const searchIndexingStopped = stopSearchIndexing();
       readiness.startDraining();
       if (redis) await presence.close();
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
@@ -170,7 +169,8 @@ export function createApp(deps: AppDeps) {
       await drainCommands(io, Math.max(0, deadline - Date.now()));
       if (!redis) await presence.close();
       await redis?.close();
-      await searchIndexingStopped;
+      // After the drain: a search still running asks the indexer to catch up first.
+      await stopSearchIndexing();
       await database.close();
     },
   };
