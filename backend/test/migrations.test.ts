@@ -9,7 +9,7 @@ import { createLogger } from "../src/logger.js";
 import { createMessagesStore } from "../src/messages/messages.store.js";
 import { createSearchStore } from "../src/search/search.store.js";
 import { insertGroup, insertUser } from "./helpers/rows.js";
-import { createStorage, dialects, type TestStorage } from "./helpers/server.js";
+import { createStorage, dialects, type TestStorage, whileNoSchemaIsDropped } from "./helpers/server.js";
 
 // Migration 0005 rebuilds the messages table on SQLite: what was stored before must survive it.
 describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
@@ -22,7 +22,7 @@ describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
   const stored: Array<{ id: string; client_id: string; rowid?: number }> = [];
 
   const migrateTo = async (name: string) => {
-    const { error } = await migrator.migrateTo(name);
+    const { error } = await whileNoSchemaIsDropped(storage, () => migrator.migrateTo(name));
     if (error) throw error;
   };
   const messages = () => createMessagesStore(handle.db, handle.sqlite);

@@ -34,6 +34,23 @@ async function withPg<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Kysely's migrator reads the catalog of every schema in the database, and a schema that
+ * another test file drops meanwhile makes that read fail ("schema ... does not exist").
+ * Migrations hold this advisory lock shared, drops hold it alone.
+ */
+const SCHEMA_DROP_LOCK = 5_318_008;
+
+/** Runs migrations (fn) while no test file can drop its schema. */
+export async function whileNoSchemaIsDropped<T>(storage: TestStorage, fn: () => Promise<T>): Promise<T> {
+  if (storage.dialect !== "postgres") return fn();
+  // The lock is the session's: it goes when the client ends.
+  return withPg(async (c) => {
+    await c.query("select pg_advisory_lock_shared($1)", [SCHEMA_DROP_LOCK]);
+    return fn();
+  });
+}
+
 export async function createStorage(dialect: Dialect): Promise<TestStorage> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "chat-test-"));
   if (dialect === "sqlite") {
@@ -47,7 +64,10 @@ export async function createStorage(dialect: Dialect): Promise<TestStorage> {
     schema,
     env: { DATABASE_URL: PG_URL },
     drop: async () => {
-      await withPg((c) => c.query(`drop schema if exists ${schema} cascade`));
+      await withPg(async (c) => {
+        await c.query("select pg_advisory_lock($1)", [SCHEMA_DROP_LOCK]);
+        await c.query(`drop schema if exists ${schema} cascade`);
+      });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -56,7 +76,7 @@ export async function createStorage(dialect: Dialect): Promise<TestStorage> {
 export async function openStorageDb(storage: TestStorage): Promise<DbHandle> {
   const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
   const handle = openDatabase({ ...config.database, schema: storage.schema });
-  await migrateToLatest(handle.db, storage.schema);
+  await whileNoSchemaIsDropped(storage, () => migrateToLatest(handle.db, storage.schema));
   return handle;
 }
 
