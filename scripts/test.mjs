@@ -43,11 +43,16 @@ for (const suite of suites) {
     continue;
   }
   const r = JSON.parse(readFileSync(report, "utf8"));
+  // A file that fails outside its tests (a beforeAll that throws, a file that does not
+  // compile) has none failed, its tests only skipped: it counts as one failure itself.
+  const failedFiles = r.testResults.filter(
+    (f) => f.status === "failed" && !f.assertionResults.some((a) => a.status === "failed"),
+  ).length;
+  const failed = r.numFailedTests + failedFiles;
   total.passed += r.numPassedTests;
-  total.failed += r.numFailedTests;
+  total.failed += failed;
   total.skipped += r.numPendingTests + r.numTodoTests;
-  // Failed suites (e.g. a file that does not compile) count as failures too.
-  if (status !== 0 && r.numFailedTests === 0) broken = true;
+  if (status !== 0 && failed === 0) broken = true;
 }
 
 console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
