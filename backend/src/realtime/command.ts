@@ -7,16 +7,25 @@ import type { Logger } from "../logger.js";
 
 type AckAnswer = { ok: true } & object;
 
-/** Commands still running, per Socket.IO server, so shutdown can let their writes finish. */
-const inflight = new WeakMap<object, Set<Promise<unknown>>>();
+/**
+ * Commands still running, per Socket.IO server, so shutdown can let their writes finish.
+ * A count, not a set of promises: a set's table, resized as sends come and go, outlived
+ * young collections and was a good part of what the send path promoted to the old generation.
+ */
+interface Running {
+  count: number;
+  onIdle: Array<() => void>;
+}
+const inflight = new WeakMap<object, Running>();
 
-/** Resolves once every command that started on this server has finished (or the timeout passed). */
+/** Resolves once no command is running on this server (or the timeout passed). */
 export async function drainCommands(io: object, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let running = inflight.get(io); running?.size && Date.now() < deadline; running = inflight.get(io)) {
-    const left = deadline - Date.now();
-    await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, left).unref())]);
-  }
+  const running = inflight.get(io);
+  if (!running?.count) return;
+  await Promise.race([
+    new Promise<void>((resolve) => running.onIdle.push(resolve)),
+    new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+  ]);
 }
 type Ack = (answer: AckAnswer | { ok: false; error: ApiError }) => void;
 
@@ -37,19 +46,21 @@ export function onCommand<S extends z.ZodType>(
     const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
     const payload = typeof args[0] === "function" ? undefined : args[0];
     const server = socket.nsp.server;
-    const running = inflight.get(server) ?? new Set();
-    inflight.set(server, running);
-    const work = (async () => handler(parse(schema, payload)))();
-    running.add(work);
+    let running = inflight.get(server);
+    if (!running) {
+      running = { count: 0, onIdle: [] };
+      inflight.set(server, running);
+    }
+    running.count++;
     try {
-      const result = await work;
+      const result = await handler(parse(schema, payload));
       ack({ ok: true, ...result });
     } catch (err) {
       const error = toApiError(err);
       if (error.code === "INTERNAL") logger.error({ err, event }, "socket command failed");
       ack({ ok: false, error });
     } finally {
-      running.delete(work);
+      if (--running.count === 0) for (const resolve of running.onIdle.splice(0)) resolve();
     }
   });
 }
