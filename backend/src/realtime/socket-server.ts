@@ -2,18 +2,21 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import type { AuthService } from "../auth/auth.service.js";
 import { isOriginAllowed, readToken } from "../auth/credentials.js";
+import { coalesceWebsocketWrites } from "./coalesced-writes.js";
 import type { IoServer } from "./realtime.js";
 
 /** 100 KB is far above the largest valid command (4,000 characters of text). */
 const MAX_PAYLOAD_BYTES = 100_000;
 
 export function createSocketServer(httpServer: HttpServer, allowedOrigins: readonly string[]): IoServer {
-  return new Server(httpServer, {
+  const io: IoServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_PAYLOAD_BYTES,
     serveClient: false,
     // Cross-site WebSocket hijacking: a browser on a foreign origin is refused before upgrade.
     allowRequest: (req, callback) => callback(null, isOriginAllowed(req, allowedOrigins)),
   });
+  coalesceWebsocketWrites(io);
+  return io;
 }
 
 /** Handshake auth: `auth.token` for API clients, the session cookie for browsers. */

@@ -1,0 +1,43 @@
+import type { Duplex } from "node:stream";
+import type { IoServer } from "./realtime.js";
+
+/** The parts of an engine.io connection this touches; `flush` and ws's `_socket` are internal. */
+interface EngineConnection {
+  transport: { name: string; socket?: { _socket?: Duplex } };
+  flush(): void;
+}
+
+/**
+ * One write per websocket per event-loop turn. A group commit settles a whole batch of
+ * sends in one turn, so a socket often gets several packets in a row: its own acks and
+ * messages from each of its conversations. engine.io writes every packet with its own
+ * syscall, and socket writes were the largest single cost in the send path's profile.
+ * Here a websocket connection's flush waits until the turn's microtasks have run (a
+ * `nextTick` queued from a microtask runs after all of them), then sends everything the
+ * connection has queued with its TCP socket corked: one writev. Nothing waits past the
+ * turn it was sent in, and order is unchanged: it is engine.io's own buffer that waits.
+ * Long-polling connections flush as before.
+ */
+export function coalesceWebsocketWrites(io: IoServer) {
+  let pending = new Set<() => void>();
+  const flushPending = () => {
+    const due = pending;
+    pending = new Set();
+    for (const flush of due) flush();
+  };
+  io.engine.on("connection", (engineSocket: unknown) => {
+    const conn = engineSocket as EngineConnection;
+    const flush = conn.flush.bind(conn);
+    const flushCorked = () => {
+      const raw = conn.transport.socket?._socket;
+      raw?.cork();
+      flush();
+      raw?.uncork();
+    };
+    conn.flush = () => {
+      if (conn.transport.name !== "websocket") return flush();
+      if (pending.size === 0) process.nextTick(flushPending);
+      pending.add(flushCorked);
+    };
+  });
+}

@@ -1,0 +1,152 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo, Socket as NetSocket } from "node:net";
+import { Server, type Socket } from "socket.io";
+import { type Socket as ClientSocket, io as connect } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { coalesceWebsocketWrites } from "../src/realtime/coalesced-writes.js";
+import type { IoServer } from "../src/realtime/realtime.js";
+
+/** Counts the write calls (each one syscall) that reach a server-side TCP socket. */
+function countWrites(socket: Socket) {
+  const transport = socket.conn.transport as unknown as { socket: { _socket: NetSocket } };
+  const raw = transport.socket._socket as NetSocket & {
+    _write: (...a: unknown[]) => void;
+    _writev: (...a: unknown[]) => void;
+  };
+  const counter = { calls: 0 };
+  for (const name of ["_write", "_writev"] as const) {
+    const original = raw[name].bind(raw);
+    raw[name] = (...args: unknown[]) => {
+      counter.calls++;
+      original(...args);
+    };
+  }
+  return counter;
+}
+
+function received(client: ClientSocket, event: string, count: number): Promise<number[]> {
+  const got: number[] = [];
+  return new Promise((resolve) => {
+    client.on(event, (n: number) => {
+      got.push(n);
+      if (got.length === count) resolve(got);
+    });
+  });
+}
+
+describe("coalesced websocket writes", () => {
+  let http: HttpServer;
+  let io: Server;
+  let url: string;
+  const serverSockets = new Map<string, Socket>();
+  const clients: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    http = createServer();
+    io = new Server(http, { serveClient: false });
+    coalesceWebsocketWrites(io as unknown as IoServer);
+    io.on("connection", (socket) => {
+      serverSockets.set(String(socket.handshake.auth.name), socket);
+      socket.join("room");
+      socket.on("echo", (n: number, ack: (n: number) => void) => {
+        void Promise.resolve().then(() => ack(n));
+      });
+    });
+    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await new Promise((r) => io.close(r));
+  });
+
+  async function client(name: string, transports: ("websocket" | "polling")[]): Promise<ClientSocket> {
+    const c = connect(url, { transports, auth: { name }, forceNew: true });
+    clients.push(c);
+    await new Promise<void>((resolve, reject) => {
+      c.once("connect", () => resolve());
+      c.once("connect_error", reject);
+    });
+    // The server's connection handler has run once the first round trip is answered.
+    await c.timeout(2000).emitWithAck("echo", 0);
+    return c;
+  }
+
+  it("sends what one turn emits to a socket in one write, in order, each packet once", async () => {
+    const a = await client("a", ["websocket"]);
+    const writes = countWrites(serverSockets.get("a") as Socket);
+    const all = received(a, "n", 60);
+    // One turn: emits from chained microtasks, as a group commit's continuations make them.
+    setImmediate(() => {
+      const socket = serverSockets.get("a") as Socket;
+      let chain = Promise.resolve();
+      for (let i = 0; i < 60; i++) chain = chain.then(() => void socket.emit("n", i));
+    });
+    expect(await all).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(writes.calls).toBe(1);
+
+    // Emits in a turn's synchronous part go out when it ends, before its microtasks run.
+    const more = received(a, "m", 20);
+    setImmediate(() => {
+      const socket = serverSockets.get("a") as Socket;
+      for (let i = 0; i < 10; i++) socket.emit("m", i);
+      let chain = Promise.resolve();
+      for (let i = 10; i < 20; i++) chain = chain.then(() => void socket.emit("m", i));
+    });
+    expect(await more).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(writes.calls).toBe(3);
+  });
+
+  it("still writes every turn's packets without waiting for a later turn", async () => {
+    const b = await client("b", ["websocket"]);
+    const socket = serverSockets.get("b") as Socket;
+    const writes = countWrites(socket);
+    for (let turn = 0; turn < 3; turn++) {
+      const got = received(b, `turn${turn}`, 2);
+      setImmediate(() => {
+        socket.emit(`turn${turn}`, 1);
+        socket.emit(`turn${turn}`, 2);
+      });
+      // Each turn's packets arrive on their own: nothing is held for the next turn.
+      expect(await got).toEqual([1, 2]);
+    }
+    expect(writes.calls).toBe(3);
+  });
+
+  it("coalesces broadcasts and acks per socket, for every member of a room", async () => {
+    const members = await Promise.all(["c", "d", "e"].map((name) => client(name, ["websocket"])));
+    const counters = ["c", "d", "e"].map((name) => countWrites(serverSockets.get(name) as Socket));
+    const inRoom = members.map((m) => received(m, "room-n", 30));
+    setImmediate(() => {
+      let chain = Promise.resolve();
+      for (let i = 0; i < 30; i++) chain = chain.then(() => void io.to("room").emit("room-n", i));
+    });
+    for (const got of await Promise.all(inRoom)) {
+      // Other tests' sockets are in the room too; these three must see all 30, in order.
+      expect(got).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    }
+    expect(counters.map((c) => c.calls)).toEqual([1, 1, 1]);
+    const first = members[0] as ClientSocket;
+    const acks = await Promise.all(Array.from({ length: 10 }, (_, i) => first.timeout(2000).emitWithAck("echo", i)));
+    expect(acks).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+
+  it("leaves long-polling connections alone, before and after an upgrade", async () => {
+    const polling = await client("p", ["polling"]);
+    const got = received(polling, "p-n", 10);
+    const socket = serverSockets.get("p") as Socket;
+    for (let i = 0; i < 10; i++) socket.emit("p-n", i);
+    expect(await got).toEqual(Array.from({ length: 10 }, (_, i) => i));
+
+    const upgrading = await client("u", ["polling", "websocket"]);
+    await new Promise<void>((resolve) => {
+      if (upgrading.io.engine.transport.name === "websocket") resolve();
+      else upgrading.io.engine.once("upgrade", () => resolve());
+    });
+    const afterUpgrade = received(upgrading, "u-n", 10);
+    const upgraded = serverSockets.get("u") as Socket;
+    expect(upgraded.conn.transport.name).toBe("websocket");
+    for (let i = 0; i < 10; i++) upgraded.emit("u-n", i);
+    expect(await afterUpgrade).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+});
