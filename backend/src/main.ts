@@ -1,3 +1,4 @@
+import "./gc-tuning.js";
 import { createApp } from "./app.js";
 import { ConfigError, parseConfig, resolveJwtSecret } from "./config.js";
 import { migrateToLatest, openDatabase } from "./db/database.js";
