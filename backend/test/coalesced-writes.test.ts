@@ -75,6 +75,7 @@ describe("coalesced websocket writes", () => {
   it("sends what one turn emits to a socket in one write, in order, each packet once", async () => {
     const a = await client("a", ["websocket"]);
     const writes = countWrites(serverSockets.get("a") as Socket);
+    const buffer = ((serverSockets.get("a") as Socket).conn as unknown as { writeBuffer: unknown[] }).writeBuffer;
     const all = received(a, "n", 60);
     // One turn: emits from chained microtasks, as a group commit's continuations make them.
     setImmediate(() => {
@@ -84,6 +85,8 @@ describe("coalesced websocket writes", () => {
     });
     expect(await all).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(writes.calls).toBe(1);
+    // The buffer engine.io sent from keeps no packet alive once they are written.
+    expect(buffer).toHaveLength(0);
 
     // Emits in a turn's synchronous part go out when it ends, before its microtasks run.
     const more = received(a, "m", 20);

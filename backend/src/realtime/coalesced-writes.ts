@@ -4,6 +4,7 @@ import type { IoServer } from "./realtime.js";
 /** The parts of an engine.io connection this touches; `flush` and ws's `_socket` are internal. */
 interface EngineConnection {
   transport: { name: string; socket?: { _socket?: Duplex } };
+  writeBuffer: unknown[];
   flush(): void;
 }
 
@@ -30,9 +31,15 @@ export function coalesceWebsocketWrites(io: IoServer) {
     const flush = conn.flush.bind(conn);
     const flushCorked = () => {
       const raw = conn.transport.socket?._socket;
+      const sent = conn.writeBuffer;
       raw?.cork();
       flush();
       raw?.uncork();
+      // engine.io starts a new buffer array at every flush. On a socket that gets little,
+      // the array lives long enough to reach the old generation, and once dropped it still
+      // held its packets (and the broadcast they share) through every young collection until
+      // the next major one: half of what the server promoted at 2,000 clients.
+      if (sent !== conn.writeBuffer) sent.length = 0;
     };
     conn.flush = () => {
       if (conn.transport.name !== "websocket") return flush();
