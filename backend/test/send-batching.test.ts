@@ -46,10 +46,20 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
       send(member, "a"), // same clientId in the same batch
       send(stranger, "b"),
       send(member, "c"),
+      messages.insert({
+        id: randomUUID(),
+        conversation_id: randomUUID(), // no such conversation
+        sender_id: member,
+        client_id: "d",
+        text: "t",
+        created_at: now,
+        reply_to_id: null,
+      }),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled", "rejected"]);
     expect(isUniqueViolation((outcomes[1] as PromiseRejectedResult).reason)).toBe(true);
     expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(NotAMemberError);
+    expect((outcomes[4] as PromiseRejectedResult).reason).toBeInstanceOf(NotAMemberError);
     const stored = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value.seq] : []));
     expect(stored).toEqual([1, 2]);
     expect((await conversations.findById(conv))?.last_seq).toBe(2);
@@ -78,6 +88,25 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
       ),
     );
     expect(rows.map((r) => r.seq)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    expect(rows.map((r) => r.change_seq)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    // What the returned rows say is what was stored, and the batch moved the counters and the
+    // sender's read position as ten single sends would have.
+    const page = await messages.page(convs[0] as string, { limit: 10 });
+    expect(page.rows.map((r) => [r.seq, r.change_seq, r.client_id])).toEqual(
+      [0, 2, 4, 6, 8].map((i, k) => [k + 1, k + 1, `turn-${i}`]),
+    );
+    const conversations = createConversationsStore(handle.db);
+    for (const conv of convs) {
+      const row = await conversations.findById(conv);
+      expect([row?.last_seq, row?.last_change_seq]).toEqual([5, 5]);
+      const member = await handle.db
+        .selectFrom("conversation_members")
+        .select("last_read_seq")
+        .where("conversation_id", "=", conv)
+        .where("user_id", "=", user)
+        .executeTakeFirstOrThrow();
+      expect(member.last_read_seq).toBe(5);
+    }
     // PostgreSQL stamps every row with the transaction that wrote it; SQLite's batcher is
     // checked through its timing below.
     if (dialect === "postgres") {

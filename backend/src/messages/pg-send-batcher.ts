@@ -3,6 +3,7 @@ import type { Db } from "../db/database.js";
 import type { Database } from "../db/schema/index.js";
 import type { MessageRow } from "./messages.store.js";
 import type { NewMessageRow, PendingSend } from "./new-message-row.js";
+import { storeMany } from "./pg-store-many.js";
 
 type StoreOne = (
   trx: Transaction<Database>,
@@ -16,9 +17,10 @@ type StoreOne = (
  * (and its WAL flush) serves all of them, instead of a transaction per send. A client's
  * messages keep the order it sent them in: arrival order within a batch, and batches one
  * after another. Conversations are locked in id order in every batch, so batches on
- * different nodes cannot deadlock. If any send fails, the batch is rolled back and its
- * sends are replayed one transaction each, so a failure undoes only itself. Every caller's
- * promise settles only after its COMMIT.
+ * different nodes cannot deadlock. A batch of plain sends is written in two statements
+ * (`storeMany`), one with attachments send by send. If any send fails, the batch is rolled
+ * back and its sends are replayed one transaction each, so a failure undoes only itself.
+ * Every caller's promise settles only after its COMMIT.
  */
 export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256 } = {}) {
   let queue: PendingSend[] = [];
@@ -29,6 +31,12 @@ export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256
     const ordered = [...batch].sort((a, b) => compare(a.row.conversation_id, b.row.conversation_id));
     try {
       const rows = await db.transaction().execute(async (trx) => {
+        if (ordered.every((p) => !p.attachmentIds?.length)) {
+          return storeMany(
+            trx,
+            ordered.map((p) => p.row),
+          );
+        }
         const stored: MessageRow[] = [];
         for (const p of ordered) stored.push(await storeOne(trx, p.row, p.attachmentIds));
         return stored;
