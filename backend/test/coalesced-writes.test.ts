@@ -134,6 +134,28 @@ describe("coalesced websocket writes", () => {
     expect(acks).toEqual(Array.from({ length: 10 }, (_, i) => i));
   });
 
+  it("keeps flushing the other sockets when one connection's transport throws", async () => {
+    const [broken, healthy] = await Promise.all([client("x", ["websocket"]), client("y", ["websocket"])]);
+    const transport = (serverSockets.get("x") as Socket).conn.transport as unknown as { send: () => void };
+    transport.send = () => {
+      throw new Error("transport broke");
+    };
+    const got = received(healthy, "both", 3);
+    let brokenGot = 0;
+    broken.on("both", () => brokenGot++);
+    setImmediate(() => {
+      let chain = Promise.resolve();
+      for (let i = 0; i < 3; i++) {
+        chain = chain.then(() => {
+          (serverSockets.get("x") as Socket).emit("both", i);
+          (serverSockets.get("y") as Socket).emit("both", i);
+        });
+      }
+    });
+    expect(await got).toEqual([0, 1, 2]);
+    expect(brokenGot).toBe(0);
+  });
+
   it("leaves long-polling connections alone, before and after an upgrade", async () => {
     const polling = await client("p", ["polling"]);
     const got = received(polling, "p-n", 10);
@@ -148,6 +170,10 @@ describe("coalesced websocket writes", () => {
     });
     const afterUpgrade = received(upgrading, "u-n", 10);
     const upgraded = serverSockets.get("u") as Socket;
+    // The server switches transports once it has read the client's upgrade packet.
+    for (let i = 0; i < 200 && upgraded.conn.transport.name !== "websocket"; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     expect(upgraded.conn.transport.name).toBe("websocket");
     for (let i = 0; i < 10; i++) upgraded.emit("u-n", i);
     expect(await afterUpgrade).toEqual(Array.from({ length: 10 }, (_, i) => i));

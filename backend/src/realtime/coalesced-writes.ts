@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import type { IoServer } from "./realtime.js";
 
-/** The parts of an engine.io connection this touches; `flush` and ws's `_socket` are internal. */
+/** The parts of an engine.io connection this touches (`flush`, `writeBuffer` and ws's `_socket` are internal). */
 interface EngineConnection {
   transport: { name: string; socket?: { _socket?: Duplex } };
   writeBuffer: unknown[];
@@ -24,7 +24,14 @@ export function coalesceWebsocketWrites(io: IoServer) {
   const flushPending = () => {
     const due = pending;
     pending = new Set();
-    for (const flush of due) flush();
+    for (const flush of due) {
+      try {
+        flush();
+      } catch {
+        // One connection's failure (engine.io closes it on transport errors) must neither
+        // keep the others' packets waiting nor escape from a nextTick and end the process.
+      }
+    }
   };
   io.engine.on("connection", (engineSocket: unknown) => {
     const conn = engineSocket as EngineConnection;
@@ -33,8 +40,11 @@ export function coalesceWebsocketWrites(io: IoServer) {
       const raw = conn.transport.socket?._socket;
       const sent = conn.writeBuffer;
       raw?.cork();
-      flush();
-      raw?.uncork();
+      try {
+        flush();
+      } finally {
+        raw?.uncork();
+      }
       // engine.io starts a new buffer array at every flush. On a socket that gets little,
       // the array lives long enough to reach the old generation, and once dropped it still
       // held its packets (and the broadcast they share) through every young collection until
