@@ -74,6 +74,8 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
     const messages = createMessagesStore(handle.db, handle.sqlite);
     const user = await insertUser(handle.db);
     const convs = [await insertGroup(handle.db, user), await insertGroup(handle.db, user)];
+    // Texts that array literals and quoting could get wrong travel unchanged.
+    const texts = ['say "hi", {a,b}', 'back\\slash \\"', "NULL", "ünï 😀\nnew line", "", "'quoted'"];
     const rows = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         messages.insert({
@@ -81,7 +83,7 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
           conversation_id: convs[i % 2] as string,
           sender_id: user,
           client_id: `turn-${i}`,
-          text: "t",
+          text: texts[i % texts.length] as string,
           created_at: now,
           reply_to_id: null,
         }),
@@ -92,8 +94,8 @@ describe.each(dialects)("send batching (%s)", (dialect) => {
     // What the returned rows say is what was stored, and the batch moved the counters and the
     // sender's read position as ten single sends would have.
     const page = await messages.page(convs[0] as string, { limit: 10 });
-    expect(page.rows.map((r) => [r.seq, r.change_seq, r.client_id])).toEqual(
-      [0, 2, 4, 6, 8].map((i, k) => [k + 1, k + 1, `turn-${i}`]),
+    expect(page.rows.map((r) => [r.seq, r.change_seq, r.client_id, r.text])).toEqual(
+      [0, 2, 4, 6, 8].map((i, k) => [k + 1, k + 1, `turn-${i}`, texts[i % texts.length]]),
     );
     const conversations = createConversationsStore(handle.db);
     for (const conv of convs) {
