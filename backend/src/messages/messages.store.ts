@@ -1,9 +1,8 @@
 import type SQLite from "better-sqlite3";
-import type { Selectable, Transaction } from "kysely";
+import type { Selectable } from "kysely";
 import type { Db } from "../db/database.js";
-import type { Database } from "../db/schema/index.js";
 import type { MessagesTable } from "../db/schema/messages.js";
-import { type NewMessageRow, storedRow } from "./new-message-row.js";
+import type { NewMessageRow } from "./new-message-row.js";
 import { createPgSendBatcher } from "./pg-send-batcher.js";
 import { createSqliteSendBatcher } from "./sqlite-send-batcher.js";
 
@@ -11,49 +10,11 @@ export type MessageRow = Selectable<MessagesTable>;
 
 export class NotAMemberError extends Error {}
 
-/** The PostgreSQL steps of one send, inside the caller's transaction. */
-async function storeOne(
-  trx: Transaction<Database>,
-  row: NewMessageRow,
-  attachmentIds?: readonly string[],
-): Promise<MessageRow> {
-  const conv = await trx
-    .updateTable("conversations")
-    .set((eb) => ({
-      last_seq: eb("last_seq", "+", 1),
-      last_change_seq: eb("last_change_seq", "+", 1),
-      last_activity_at: row.created_at,
-    }))
-    .where("id", "=", row.conversation_id)
-    .returning(["last_seq", "last_change_seq"])
-    .executeTakeFirst();
-  if (!conv) throw new NotAMemberError();
-  const seq = conv.last_seq;
-  const member = await trx
-    .updateTable("conversation_members")
-    .set({ last_read_seq: seq })
-    .where("conversation_id", "=", row.conversation_id)
-    .where("user_id", "=", row.sender_id)
-    .executeTakeFirst();
-  if (Number(member.numUpdatedRows) === 0) throw new NotAMemberError();
-  const stored = storedRow(row, seq, conv.last_change_seq);
-  await trx.insertInto("messages").values(stored).execute();
-  // Only messages with files pay for this; the plain send path is unchanged.
-  if (attachmentIds?.length) {
-    await trx
-      .insertInto("message_attachments")
-      .values(attachmentIds.map((attachment_id, position) => ({ message_id: row.id, attachment_id, position })))
-      .execute();
-  }
-  return stored;
-}
-
 /** `sqlite`, the raw handle when the database is SQLite, takes sends off Kysely (a measured hot path). */
 export function createMessagesStore(db: Db, sqlite?: SQLite.Database) {
-  // Both group-commit: SQLite with raw statements (a measured hot path), PostgreSQL through Kysely.
-  const batcher = sqlite
-    ? createSqliteSendBatcher(sqlite, () => new NotAMemberError())
-    : createPgSendBatcher(db, storeOne);
+  // Both group-commit, with raw statements on the measured hot path.
+  const notAMember = () => new NotAMemberError();
+  const batcher = sqlite ? createSqliteSendBatcher(sqlite, notAMember) : createPgSendBatcher(db, notAMember);
   return {
     findByClientId(senderId: string, clientId: string) {
       return db

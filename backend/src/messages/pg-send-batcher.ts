@@ -1,15 +1,7 @@
-import type { Transaction } from "kysely";
 import type { Db } from "../db/database.js";
-import type { Database } from "../db/schema/index.js";
 import type { MessageRow } from "./messages.store.js";
 import type { NewMessageRow, PendingSend } from "./new-message-row.js";
-import { storeMany } from "./pg-store-many.js";
-
-type StoreOne = (
-  trx: Transaction<Database>,
-  row: NewMessageRow,
-  attachmentIds?: readonly string[],
-) => Promise<MessageRow>;
+import { storeMany, storeOne } from "./pg-send-statements.js";
 
 /**
  * Group commit for PostgreSQL sends. One batch is written at a time: sends that arrive
@@ -22,7 +14,7 @@ type StoreOne = (
  * back and its sends are replayed one transaction each, so a failure undoes only itself.
  * Every caller's promise settles only after its COMMIT.
  */
-export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256 } = {}) {
+export function createPgSendBatcher(db: Db, notAMember: () => Error, { maxBatch = 256 } = {}) {
   let queue: PendingSend[] = [];
   let writing = false;
 
@@ -38,7 +30,7 @@ export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256
           );
         }
         const stored: MessageRow[] = [];
-        for (const p of ordered) stored.push(await storeOne(trx, p.row, p.attachmentIds));
+        for (const p of ordered) stored.push(await storeOne(trx, p.row, p.attachmentIds, notAMember));
         return stored;
       });
       ordered.forEach((p, i) => {
@@ -47,7 +39,7 @@ export function createPgSendBatcher(db: Db, storeOne: StoreOne, { maxBatch = 256
     } catch {
       for (const p of batch) {
         try {
-          p.resolve(await db.transaction().execute((trx) => storeOne(trx, p.row, p.attachmentIds)));
+          p.resolve(await db.transaction().execute((trx) => storeOne(trx, p.row, p.attachmentIds, notAMember)));
         } catch (err) {
           p.reject(err);
         }

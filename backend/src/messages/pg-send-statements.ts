@@ -4,7 +4,48 @@ import type { MessageRow } from "./messages.store.js";
 import { type NewMessageRow, storedRow } from "./new-message-row.js";
 
 /** Thrown when a batch cannot be stored whole; the batcher then replays its sends one by one. */
-export class BatchNotStoredError extends Error {}
+class BatchNotStoredError extends Error {}
+
+/**
+ * The steps of one send, inside the caller's transaction: next seq and change_seq, the
+ * sender's read position (which doubles as the membership check), the row, and its
+ * attachment links when it has any.
+ */
+export async function storeOne(
+  trx: Transaction<Database>,
+  row: NewMessageRow,
+  attachmentIds: readonly string[] | undefined,
+  notAMember: () => Error,
+): Promise<MessageRow> {
+  const conv = await trx
+    .updateTable("conversations")
+    .set((eb) => ({
+      last_seq: eb("last_seq", "+", 1),
+      last_change_seq: eb("last_change_seq", "+", 1),
+      last_activity_at: row.created_at,
+    }))
+    .where("id", "=", row.conversation_id)
+    .returning(["last_seq", "last_change_seq"])
+    .executeTakeFirst();
+  if (!conv) throw notAMember();
+  const seq = conv.last_seq;
+  const member = await trx
+    .updateTable("conversation_members")
+    .set({ last_read_seq: seq })
+    .where("conversation_id", "=", row.conversation_id)
+    .where("user_id", "=", row.sender_id)
+    .executeTakeFirst();
+  if (Number(member.numUpdatedRows) === 0) throw notAMember();
+  const stored = storedRow(row, seq, conv.last_change_seq);
+  await trx.insertInto("messages").values(stored).execute();
+  if (attachmentIds?.length) {
+    await trx
+      .insertInto("message_attachments")
+      .values(attachmentIds.map((attachment_id, position) => ({ message_id: row.id, attachment_id, position })))
+      .execute();
+  }
+  return stored;
+}
 
 /**
  * A batch of plain sends (no attachments) in two statements, inside the caller's
