@@ -4,6 +4,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { startCheckpointer } from "../src/db/sqlite-checkpointer.js";
+import { runScript, srcDir } from "./helpers/script.js";
 
 // Under steady writes the WAL must still start over (stay bounded) without SQLite's own
 // auto-checkpoint, which is turned off here so only the checkpointer can do it.
@@ -37,5 +38,18 @@ describe("sqlite checkpointer", () => {
     }
     expect(written).toBeGreaterThan(2_000);
     expect(largest).toBeLessThan(written / 2);
+  });
+
+  it("lets a script with nothing else to do finish closing the database", () => {
+    const file = path.join(dir, "script.db");
+    const run = runScript(`
+      import { openDatabase } from "${srcDir}/db/database.ts";
+      const handle = openDatabase({ kind: "sqlite", file: ${JSON.stringify(file)} });
+      await handle.close();
+      console.log("closed");
+    `);
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("closed");
+    expect(run.status).toBe(0);
   });
 });

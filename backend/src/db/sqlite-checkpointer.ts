@@ -52,6 +52,9 @@ export function startCheckpointer(
   });
   return {
     async stop() {
+      // Unref'd, the worker would not keep the process alive while it closes: a script with
+      // nothing else to do would end here, its close() never settled (exit code 13).
+      worker.ref();
       const exited = new Promise((resolve) => worker.once("exit", resolve));
       worker.postMessage("stop");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
