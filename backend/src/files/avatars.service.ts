@@ -26,8 +26,13 @@ const hashColumn = { 64: "hash_64", 128: "hash_128", 256: "hash_256" } as const;
 const hashesOf = (rows: AvatarRow[]) => rows.flatMap((r) => limits.avatarSizes.map((s) => r[hashColumn[s]]));
 
 export function createAvatarsService({ files, filesService, blobs, users, config }: Deps) {
-  async function replace(userId: string, row: AvatarRow | undefined): Promise<User> {
+  async function replace(
+    userId: string,
+    row: AvatarRow | undefined,
+    afterSwap?: () => Promise<unknown>,
+  ): Promise<User> {
     const old = await files.replaceAvatar(userId, row, row ? avatarUrl(userId, row.id) : null);
+    await afterSwap?.();
     await filesService.collectBlobs(hashesOf(old));
     const user = await users.get(userId);
     await users.announce(user);
@@ -58,7 +63,10 @@ export function createAvatarsService({ files, filesService, blobs, users, config
           hash_256: k256.key,
           created_at: nowIso(),
         };
-        return await replace(userId, row);
+        // Put again once the row names them: a sweep may have deleted a blob they share (BlobStore).
+        return await replace(userId, row, () =>
+          Promise.all(limits.avatarSizes.map((s) => blobs.putFile(outputs[s], row[hashColumn[s]]))),
+        );
       } finally {
         await Promise.all([upload.path, ...Object.values(outputs)].map((p) => rm(p, { force: true })));
       }

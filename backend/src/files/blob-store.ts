@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, rename, rm, stat, unlink, utimes } from "node:fs/promises";
+import { copyFile, link, mkdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -8,15 +8,22 @@ import { pipeline } from "node:stream/promises";
 /**
  * Content-addressed storage of immutable bytes, keyed by their sha256 (hex). Feature code sees
  * only this interface, so an S3-compatible store can replace the local one.
+ *
+ * Rows name blobs, and identical content is stored once, so a new row can come to share a
+ * blob that a sweep is deleting because no row named it a moment ago. Writers put the blob,
+ * insert their row, then put it again (a no-op when it is there); `deleteUnlessUsed` sets the
+ * blob aside before its last look at the rows. Either the sweep sees the new row and puts the
+ * blob back, or the writer's second put finds it gone and stores it again.
  */
 export interface BlobStore {
-  /** Takes ownership of a local file (moved or uploaded, then removed); identical content is kept once. */
+  /** Stores a copy of a local file, which stays the caller's; identical content is kept once. */
   putFile(localPath: string, knownSha256?: string): Promise<{ key: string; size: number }>;
   /** Size of a stored blob, or undefined when it is missing. */
   stat(key: string): Promise<{ size: number } | undefined>;
   /** The bytes from `start` to `end` inclusive (the whole blob by default). */
   read(key: string, range?: { start: number; end: number }): Readable;
-  delete(key: string): Promise<void>;
+  /** Deletes the blob unless `inUse()` says a row needs it; asked with the blob set aside, so no writer's second put is missed. */
+  deleteUnlessUsed(key: string, inUse: () => Promise<boolean>): Promise<boolean>;
 }
 
 export async function sha256OfFile(filePath: string): Promise<string> {
@@ -27,7 +34,7 @@ export async function sha256OfFile(filePath: string): Promise<string> {
 
 const validKey = /^[0-9a-f]{64}$/;
 
-/** Blobs under `<dir>/ab/cd/<sha256>`. Temp files should be on the same disk, so a put is one atomic rename. */
+/** Blobs under `<dir>/ab/cd/<sha256>`. Temp files should be on the same disk, so a put is one hard link. */
 export function createLocalBlobStore(dir: string): BlobStore {
   const pathOf = (key: string) => {
     // Keys come from our own rows, but a path is never built from anything unchecked.
@@ -39,18 +46,20 @@ export function createLocalBlobStore(dir: string): BlobStore {
     async putFile(localPath, knownSha256) {
       const key = knownSha256 ?? (await sha256OfFile(localPath));
       const target = pathOf(key);
-      const existing = await stat(target).catch(() => undefined);
-      if (existing) {
-        // Stored once: drop the copy, and mark the blob as just used for the orphan sweep's grace period.
-        await unlink(localPath);
-        const now = new Date();
-        await utimes(target, now, now).catch(() => undefined);
-        return { key, size: existing.size };
-      }
-      await mkdir(path.dirname(target), { recursive: true });
       const { size } = await stat(localPath);
-      // Two identical uploads racing both rename onto the same name: the content is the same.
-      await rename(localPath, target);
+      await mkdir(path.dirname(target), { recursive: true });
+      try {
+        await link(localPath, target);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // Already stored (by this writer's first put or anyone's): the content is the same.
+        if (code === "EEXIST") return { key, size };
+        if (code !== "EXDEV") throw err;
+        // Another file system: copy beside the target, then one atomic rename onto it.
+        const copy = `${target}.${randomUUID()}.tmp`;
+        await copyFile(localPath, copy);
+        await rename(copy, target);
+      }
       return { key, size };
     },
 
@@ -63,8 +72,24 @@ export function createLocalBlobStore(dir: string): BlobStore {
       return createReadStream(pathOf(key), range ? { start: range.start, end: range.end } : {});
     },
 
-    async delete(key) {
-      await rm(pathOf(key), { force: true });
+    async deleteUnlessUsed(key, inUse) {
+      const target = pathOf(key);
+      const aside = `${target}.${randomUUID()}.deleting`;
+      try {
+        await rename(target, aside);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return false; // gone already
+        throw err;
+      }
+      let keep = true;
+      try {
+        keep = await inUse();
+      } finally {
+        // Put back (over any copy a writer stored meanwhile: the same bytes), or delete.
+        if (keep) await rename(aside, target);
+        else await unlink(aside);
+      }
+      return !keep;
     },
   };
 }

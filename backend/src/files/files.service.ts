@@ -35,7 +35,8 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
   /** Deletes blobs no row names any more. */
   async function collectBlobs(hashes: Iterable<string>) {
     for (const hash of new Set(hashes)) {
-      if (!(await files.blobInUse(hash))) await blobs.delete(hash);
+      const inUse = () => files.blobInUse(hash);
+      if (!(await inUse())) await blobs.deleteUnlessUsed(hash, inUse);
     }
   }
 
@@ -57,6 +58,7 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
         const name = withFittingExtension(cleanFileName(upload.filename), type);
         let blob: { key: string; size: number };
         let image: { width: number; height: number; thumbKey: string } | undefined;
+        const stored: Array<[file: string, key: string]> = [];
         if (rasterImageTypes.has(type.mime)) {
           const out = { image: tmpPath(), thumbnail: tmpPath() };
           made.push(out.image, out.thumbnail);
@@ -66,8 +68,10 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
           blob = await blobs.putFile(out.image);
           const thumb = await blobs.putFile(out.thumbnail);
           image = { width, height, thumbKey: thumb.key };
+          stored.push([out.image, blob.key], [out.thumbnail, thumb.key]);
         } else {
           blob = await blobs.putFile(upload.path, upload.sha256);
+          stored.push([upload.path, blob.key]);
         }
         const row: AttachmentRow = {
           id: randomUUID(),
@@ -82,6 +86,8 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
           created_at: nowIso(),
         };
         await files.insertAttachment(row);
+        // Again now that the row names them: a sweep may have deleted a blob it shares (BlobStore).
+        await Promise.all(stored.map(([file, key]) => blobs.putFile(file, key)));
         return presentAttachment(row);
       } finally {
         await Promise.all([upload.path, ...made].map((p) => rm(p, { force: true })));

@@ -9,7 +9,7 @@ import busboy from "busboy";
 import { AppError } from "../http/app-error.js";
 
 export interface ReceivedFile {
-  /** A temp file the caller owns: move it into the blob store or remove it. */
+  /** A temp file the caller owns: the blob store keeps a copy, the caller removes it. */
   path: string;
   size: number;
   sha256: string;
