@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type SQLite from "better-sqlite3";
@@ -23,8 +24,14 @@ db.exec(\`
     indexed_upto INTEGER NOT NULL,
     changes_upto INTEGER NOT NULL
   );
-  INSERT OR IGNORE INTO main.index_state VALUES (1, 0, 0);
+  INSERT OR IGNORE INTO main.index_state (id, indexed_upto, changes_upto) VALUES (1, 0, 0);
 \`);
+// The newest indexed message, to tell at start-up whether the chat database is still the one
+// indexed (see indexIsStale). Indexes made before this column get it here.
+const columns = db.prepare("SELECT name FROM pragma_table_info('index_state', 'main')").all().map((c) => c.name);
+if (!columns.includes("last_id")) {
+  db.exec("ALTER TABLE main.index_state ADD COLUMN last_id TEXT; ALTER TABLE main.index_state ADD COLUMN last_rowid INTEGER");
+}
 const state = db.prepare("SELECT indexed_upto AS upto, changes_upto AS changes FROM main.index_state");
 const newest = db.prepare("SELECT coalesce(max(rowid), 0) AS n FROM chat.messages");
 const changed = db.prepare("SELECT id, message_rowid AS r FROM chat.search_changes WHERE id > ? ORDER BY id LIMIT ?");
@@ -36,7 +43,10 @@ const indexRange = db.prepare(
   "INSERT INTO main.messages_fts (rowid, text) SELECT rowid, text FROM chat.messages" +
     " WHERE rowid > ? AND rowid <= ? AND deleted_at IS NULL",
 );
-const save = db.prepare("UPDATE main.index_state SET indexed_upto = ?, changes_upto = ?");
+const newestUpTo = db.prepare("SELECT rowid AS r, id FROM chat.messages WHERE rowid <= ? ORDER BY rowid DESC LIMIT 1");
+const save = db.prepare(
+  "UPDATE main.index_state SET indexed_upto = ?, changes_upto = ?, last_id = ?, last_rowid = ?",
+);
 
 // One chunk: edited and deleted messages first, then new ones, in one snapshot of both files.
 const step = db.transaction(() => {
@@ -53,7 +63,8 @@ const step = db.transaction(() => {
   const to = Math.min(n, from + chunk);
   if (to > from) indexRange.run(from, to);
   const changesUpto = changes.length ? changes[changes.length - 1].id : s.changes;
-  save.run(to, changesUpto);
+  const last = newestUpTo.get(to);
+  save.run(to, changesUpto, last ? last.id : null, last ? last.r : null);
   return { more: changes.length === chunk || to < n, changesUpto, changed: changes.length > 0 };
 });
 
@@ -94,6 +105,56 @@ parentPort.postMessage({ ready: true });
 export const searchFileFor = (chatFile: string) => chatFile.replace(/(\.db)?$/, ".search.db");
 
 /**
+ * Whether the attached index holds what the chat database does not, as after a backup of the
+ * chat database is restored beside a newer index: its entries would then match rowids that
+ * hold other messages now. The index remembers the last change it applied and the newest
+ * message it indexed; a database without that change or that message (at its rowid) is not
+ * the one it indexed, unless the message's deletion is listed and still to apply.
+ */
+function indexIsStale(sqlite: SQLite.Database): boolean {
+  const hasState = sqlite.prepare("SELECT 1 FROM search.sqlite_master WHERE name = 'index_state'").get();
+  if (!hasState) return false;
+  const columns = sqlite.prepare("SELECT name FROM pragma_table_info('index_state', 'search')").all() as Array<{
+    name: string;
+  }>;
+  const withLast = columns.some((c) => c.name === "last_id");
+  const state = sqlite
+    .prepare(
+      `SELECT changes_upto AS changes, ${withLast ? "last_id" : "NULL"} AS id, ${withLast ? "last_rowid" : "NULL"} AS r` +
+        " FROM search.index_state",
+    )
+    .get() as { changes: number; id: string | null; r: number | null } | undefined;
+  if (!state) return false;
+  const lastChange = (
+    sqlite
+      .prepare("SELECT coalesce(max(seq), 0) AS n FROM main.sqlite_sequence WHERE name = 'search_changes'")
+      .get() as {
+      n: number;
+    }
+  ).n;
+  if (state.changes > lastChange) return true;
+  if (state.id === null || state.r === null) return false;
+  const row = sqlite.prepare("SELECT rowid AS r FROM main.messages WHERE id = ?").get(state.id) as
+    | { r: number }
+    | undefined;
+  if (row?.r === state.r) return false;
+  const deletionToApply = sqlite
+    .prepare("SELECT 1 FROM main.search_changes WHERE id > ? AND message_rowid = ?")
+    .get(state.changes, state.r);
+  return !deletionToApply;
+}
+
+function staleIndex(sqlite: SQLite.Database, logger: Logger): boolean {
+  try {
+    return indexIsStale(sqlite);
+  } catch (err) {
+    // A check that cannot run must not keep the server from starting; the index stays.
+    logger.warn({ err }, "could not check the search index against the chat database");
+    return false;
+  }
+}
+
+/**
  * Keeps the SQLite FTS5 trigram index of message texts, from a worker thread. The index is
  * derived data in its own file (deleting it rebuilds it): the worker reads new rows from
  * the chat database and the rows that edits and deletes listed in `search_changes`
@@ -113,7 +174,15 @@ export function createSqliteSearchIndexer(
   const databases = sqlite.pragma("database_list") as Array<{ name: string }>;
   const attached = databases.some((d) => d.name === "search");
   // Attached now, at start-up, outside any transaction (ATTACH cannot run inside one).
-  if (!attached) sqlite.prepare("ATTACH DATABASE ? AS search").run(searchFile);
+  if (!attached) {
+    sqlite.prepare("ATTACH DATABASE ? AS search").run(searchFile);
+    if (staleIndex(sqlite, logger)) {
+      logger.warn({ searchFile }, "the search index is of other data (a restored database?): rebuilding it");
+      sqlite.exec("DETACH DATABASE search");
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${searchFile}${suffix}`, { force: true });
+      sqlite.prepare("ATTACH DATABASE ? AS search").run(searchFile);
+    }
+  }
   let prune: SQLite.Statement<[number]> | undefined;
   let intervalMs = 250;
 
