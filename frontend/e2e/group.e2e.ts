@@ -95,4 +95,21 @@ describe("three-person group", () => {
     await hidden(cat.page.getByTestId("conversation-item").filter({ hasText: "Lake weekend" }));
     await visible(ann.page.getByText("2 members"));
   });
+
+  it("lets the owner make a member an admin, then hand ownership over", async () => {
+    await ben.page.getByRole("button", { name: "Group settings" }).click();
+    expect(await ben.page.getByRole("button", { name: "Rename" }).count()).toBe(0);
+
+    await ann.page.getByRole("button", { name: "Group settings" }).click();
+    await ann.page.getByLabel("Role of Ben").selectOption("admin");
+    // Ben's open dialog follows live: an admin renames and manages members, but sets no roles.
+    await visible(ben.page.getByRole("button", { name: "Rename" }));
+    expect(await ben.page.getByLabel("Role of Ann").count()).toBe(0);
+
+    await ann.page.getByLabel("Role of Ben").selectOption("owner");
+    await visible(ben.page.getByLabel("Role of Ann"));
+    expect(await ben.page.getByLabel("Role of Ann").inputValue()).toBe("admin");
+    await hidden(ann.page.getByLabel("Role of Ben"));
+    await visible(ann.page.getByRole("button", { name: "Rename" })); // now an admin
+  });
 });

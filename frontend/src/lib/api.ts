@@ -8,6 +8,7 @@ import type {
   MeResponse,
   MessageResponse,
   MessagesResponse,
+  Role,
   SearchResponse,
   UsersResponse,
 } from "@chat/protocol";
@@ -70,6 +71,8 @@ export const api = {
     request<ConversationResponse>("POST", `/chat/conversations/${enc(id)}/members`, { users }),
   removeMember: (id: string, userId: string) =>
     request<void>("DELETE", `/chat/conversations/${enc(id)}/members/${enc(userId)}`),
+  setRole: (id: string, userId: string, role: Role) =>
+    request<ConversationResponse>("PATCH", `/chat/conversations/${enc(id)}/members/${enc(userId)}`, { role }),
   history: (id: string, q: { before?: number; after?: number; limit?: number }) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, String(v));

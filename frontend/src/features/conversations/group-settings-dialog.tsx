@@ -1,5 +1,5 @@
 "use client";
-import { type Conversation, GroupName } from "@chat/protocol";
+import { type Conversation, GroupName, type Member, type Role } from "@chat/protocol";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
 import { api } from "@/lib/api";
@@ -15,12 +15,15 @@ interface Props {
   onClose: () => void;
 }
 
-/** Rename, add and remove members as the caller's role allows, and leave. */
+const roleNames: Record<Role, string> = { member: "Member", admin: "Admin", owner: "Owner (you become admin)" };
+
+/** Rename, add and remove members and (owner only) change their roles, as the caller's role allows; leave. */
 export function GroupSettingsDialog({ conversation: c, open, onClose }: Props) {
   const router = useRouter();
   const meId = useChat((s) => s.me?.id);
   const myRole = c.members.find((m) => m.user.id === meId)?.role;
   const canManage = myRole === "owner" || myRole === "admin";
+  const isOwner = myRole === "owner";
   const [name, setName] = useState(c.name ?? "");
   const [error, setError] = useState("");
   const [adding, setAdding] = useState(false);
@@ -68,8 +71,19 @@ export function GroupSettingsDialog({ conversation: c, open, onClose }: Props) {
             <Avatar id={m.user.id} name={m.user.displayName} url={m.user.avatarUrl} size={32} />
             <span>
               {m.user.displayName}
-              {m.user.id === meId ? " (you)" : ""} <span className={styles.role}>{m.role !== "member" && m.role}</span>
+              {m.user.id === meId ? " (you)" : ""}{" "}
+              {!(isOwner && m.user.id !== meId) && <span className={styles.role}>{m.role !== "member" && m.role}</span>}
             </span>
+            {isOwner && m.user.id !== meId && (
+              <RoleSelect
+                member={m}
+                onChange={(role) =>
+                  void run(async () =>
+                    actions.upsertConversation((await api.setRole(c.id, m.user.id, role)).conversation),
+                  )
+                }
+              />
+            )}
             {canManage && m.user.id !== meId && m.role !== "owner" && (
               <button
                 type="button"
@@ -114,5 +128,23 @@ export function GroupSettingsDialog({ conversation: c, open, onClose }: Props) {
         Leave group
       </button>
     </Dialog>
+  );
+}
+
+/** The owner's control for another member's role; choosing "Owner" hands ownership over. */
+function RoleSelect({ member, onChange }: { member: Member; onChange: (role: Role) => void }) {
+  return (
+    <select
+      className={styles.roleSelect}
+      aria-label={`Role of ${member.user.displayName}`}
+      value={member.role}
+      onChange={(e) => onChange(e.target.value as Role)}
+    >
+      {(Object.keys(roleNames) as Role[]).map((role) => (
+        <option key={role} value={role}>
+          {roleNames[role]}
+        </option>
+      ))}
+    </select>
   );
 }
