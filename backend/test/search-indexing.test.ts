@@ -1,14 +1,12 @@
-import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import type SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../src/db/database.js";
 import { createLogger } from "../src/logger.js";
 import { createMessageExtrasStore } from "../src/messages/message-extras.store.js";
-import { createMessagesStore } from "../src/messages/messages.store.js";
 import { createSearchStore } from "../src/search/search.store.js";
 import { searchFileFor } from "../src/search/sqlite-search-indexer.js";
-import { insertGroup, insertUser } from "./helpers/rows.js";
+import { insertGroup, insertMessage, insertUser, searchTexts } from "./helpers/rows.js";
 import { createStorage, openStorageDb, type TestStorage } from "./helpers/server.js";
 
 // SQLite's FTS5 index lives in its own file, kept by a worker thread behind the sends
@@ -39,18 +37,8 @@ describe("search index worker (sqlite)", () => {
   });
 
   const newGroup = () => insertGroup(handle.db, userId);
-  const send = (conversationId: string, text: string) =>
-    createMessagesStore(handle.db, sqlite).insert({
-      id: randomUUID(),
-      conversation_id: conversationId,
-      sender_id: userId,
-      client_id: randomUUID(),
-      text,
-      created_at: now,
-      reply_to_id: null,
-    });
-  const find = async (term: string) =>
-    (await search.search({ userId, terms: [term], limit: 50 })).map((m) => m.text).sort();
+  const send = (conversationId: string, text: string) => insertMessage(handle, conversationId, userId, text, now);
+  const find = (term: string) => searchTexts(search, userId, term);
   const indexedUpto = () =>
     (sqlite.prepare("SELECT indexed_upto AS upto FROM search.index_state").get() as { upto: number }).upto;
   const newestRowid = () =>

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { copyFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type SQLite from "better-sqlite3";
@@ -6,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "../src/db/database.js";
 import { createLogger } from "../src/logger.js";
 import { createMessageExtrasStore } from "../src/messages/message-extras.store.js";
-import { createMessagesStore } from "../src/messages/messages.store.js";
 import { createSearchStore } from "../src/search/search.store.js";
-import { insertGroup, insertUser } from "./helpers/rows.js";
+import { insertGroup, insertMessage, insertUser, searchTexts } from "./helpers/rows.js";
 import { createStorage, openStorageDb, type TestStorage } from "./helpers/server.js";
 
 // A backup of chat.db restored beside the newer chat.search.db (the docs say to delete it; not
@@ -35,18 +33,8 @@ describe("search index against a restored database (sqlite)", () => {
     await handle.close();
   }
   const chatFile = () => handle.file as string;
-  const send = (text: string) =>
-    createMessagesStore(handle.db, sqlite).insert({
-      id: randomUUID(),
-      conversation_id: conversationId,
-      sender_id: userId,
-      client_id: randomUUID(),
-      text,
-      created_at: now,
-      reply_to_id: null,
-    });
-  const find = async (term: string) =>
-    (await search.search({ userId, terms: [term], limit: 50 })).map((m) => m.text).sort();
+  const send = (text: string) => insertMessage(handle, conversationId, userId, text, now);
+  const find = (term: string) => searchTexts(search, userId, term);
   const indexedUpto = () =>
     (sqlite.prepare("SELECT indexed_upto AS upto FROM search.index_state").get() as { upto: number }).upto;
 

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createConversationsStore } from "../../src/conversations/conversations.store.js";
-import type { Db } from "../../src/db/database.js";
+import type { Db, DbHandle } from "../../src/db/database.js";
+import { createMessagesStore, type MessageRow } from "../../src/messages/messages.store.js";
+import type { SearchStore } from "../../src/search/search.store.js";
 import { createUsersStore } from "../../src/users/users.store.js";
 
 // Rows written straight through the stores, for tests below the service layer.
@@ -40,4 +42,28 @@ export async function insertGroup(db: Db, ownerId: string, memberIds: string[] =
     memberIds,
   );
   return id;
+}
+
+/** A message stored through the store's send path (a batch of one); returns the stored row. */
+export function insertMessage(
+  handle: DbHandle,
+  conversationId: string,
+  senderId: string,
+  text: string,
+  createdAt = new Date().toISOString(),
+): Promise<MessageRow> {
+  return createMessagesStore(handle.db, handle.sqlite).insert({
+    id: randomUUID(),
+    conversation_id: conversationId,
+    sender_id: senderId,
+    client_id: randomUUID(),
+    text,
+    created_at: createdAt,
+    reply_to_id: null,
+  });
+}
+
+/** The texts a user's search for one term finds, sorted. */
+export async function searchTexts(search: SearchStore, userId: string, term: string): Promise<string[]> {
+  return (await search.search({ userId, terms: [term], limit: 50 })).map((m) => m.text).sort();
 }
