@@ -1,6 +1,15 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, messages, openConversation, sendText, startDirectChat, type TestUser, visible } from "./helpers";
+import {
+  baseUrl,
+  hidden,
+  messages,
+  openConversation,
+  sendText,
+  startDirectChat,
+  type TestUser,
+  visible,
+} from "./helpers";
 
 type Shown = { title: string; body: string | undefined };
 
@@ -36,6 +45,20 @@ describe("desktop notifications", () => {
   let ben: TestUser;
   const shown = () => ben.page.evaluate(() => window.testShown);
   const setHidden = (hidden: boolean) => ben.page.evaluate((h) => window.testSetHidden(h), hidden);
+  /** Turns Ben's notifications setting on or off; it settles after the permission answer. */
+  async function setToggle(on: boolean) {
+    await ben.page.goto("/settings");
+    const toggle = ben.page.getByLabel(/Desktop notifications for new messages/);
+    if ((await toggle.isChecked()) !== on) await toggle.click();
+    await (on ? visible(toggle.and(ben.page.locator(":checked"))) : hidden(toggle.and(ben.page.locator(":checked"))));
+    await ben.page.goto("/chat");
+  }
+  /** Sets Ben's mute on the open conversation (idempotent, so a retried test starts over). */
+  async function setMuted(muted: boolean) {
+    const button = ben.page.getByRole("button", { name: /^Muted?$/ });
+    if ((await button.getAttribute("aria-pressed")) !== String(muted)) await button.click();
+    await visible(ben.page.getByRole("button", { name: muted ? "Muted" : "Mute", pressed: muted, exact: true }));
+  }
   /** Ann sends; Ben's client has it (in the conversation list) before the check. */
   async function annSends(text: string) {
     await sendText(ann.page, text);
@@ -46,9 +69,7 @@ describe("desktop notifications", () => {
     ({ browser, first: ann, second: ben } = await startDirectChat("Ann", "Ben"));
     await ben.context.grantPermissions(["notifications"], { origin: baseUrl() });
     await ben.context.addInitScript(inBackgroundTab);
-    await ben.page.goto("/settings");
-    await ben.page.getByLabel(/Desktop notifications for new messages/).check();
-    await ben.page.goto("/chat");
+    await setToggle(true);
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,24 +85,48 @@ describe("desktop notifications", () => {
     expect(await shown()).toEqual([{ title: "Ann", body: "Ping from the background" }]);
   });
 
-  it("stays quiet for a muted conversation, and after the toggle is turned off", async () => {
+  it("stays quiet for a muted conversation, even when its message comes before the list", async () => {
     await setHidden(false);
     await openConversation(ben.page, "Ann");
-    await ben.page.getByRole("button", { name: "Mute", exact: true }).click();
-    await visible(ben.page.getByRole("button", { name: "Muted", pressed: true }));
-    await ben.page.goto("/chat");
-    await setHidden(true);
-    await annSends("Muted, so no notification");
-    await ben.page.waitForTimeout(300);
+    await setMuted(true);
+    // The list is held back after the reload: the message arrives while the client does not
+    // know the conversation yet, and must still be judged as muted.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = () => {};
+    // The client asks for the list once its socket is connected: then live messages reach it.
+    const connected = new Promise<void>((resolve) => {
+      asked = resolve;
+    });
+    await ben.page.route(/\/api\/chat\/conversations$/, async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    try {
+      await ben.page.goto("/chat");
+      await connected;
+      await setHidden(true);
+      const fetched = ben.page.waitForResponse(/\/api\/chat\/conversations\/[^/?]+$/);
+      await sendText(ann.page, "Muted, so no notification");
+      await fetched;
+      await ben.page.waitForTimeout(300);
+      expect(await shown()).toEqual([]);
+    } finally {
+      release();
+      await ben.page.unroute(/\/api\/chat\/conversations$/);
+    }
+    await visible(ben.page.getByTestId("conversation-item").filter({ hasText: "Muted, so no notification" }));
     expect(await shown()).toEqual([]);
+  });
 
+  it("stays quiet after the toggle is turned off", async () => {
     await setHidden(false);
     await openConversation(ben.page, "Ann");
-    await ben.page.getByRole("button", { name: "Muted", exact: true }).click();
-    await visible(ben.page.getByRole("button", { name: "Mute", pressed: false }));
-    await ben.page.goto("/settings");
-    await ben.page.getByLabel(/Desktop notifications for new messages/).uncheck();
-    await ben.page.goto("/chat");
+    await setMuted(false);
+    await setToggle(false);
     await setHidden(true);
     await annSends("Toggle off, so no notification");
     await ben.page.waitForTimeout(300);

@@ -41,9 +41,17 @@ export function startSync(onSessionEnded: () => void, onRemoved: (conversationId
     actions.setTyping(message.conversationId, message.senderId, null);
     if (thread?.loaded && message.seq > highest + 1) void fillGap(message.conversationId, highest);
     if (message.senderId !== state.me?.id) {
-      if (!state.conversations[message.conversationId])
-        void api.getConversation(message.conversationId).then((r) => actions.upsertConversation(r.conversation));
-      notifyIncoming(message);
+      if (state.conversations[message.conversationId]) notifyIncoming(message);
+      // A new chat, or the list is still loading: whether it is muted and who sent it come
+      // with the conversation, so the notification waits for it.
+      else
+        void api.getConversation(message.conversationId).then(
+          (r) => {
+            actions.upsertConversation(r.conversation);
+            notifyIncoming(message);
+          },
+          () => {}, // gone meanwhile (left, removed): nothing to show
+        );
     }
   });
   const changed = ({ message }: { message: Message }) => {
