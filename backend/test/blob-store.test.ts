@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
@@ -81,6 +81,25 @@ describe("blob store", () => {
     expect(await blobs.deleteUnlessUsed(key, async () => false)).toBe(true); // the sweep looked too early
     await blobs.putFile(file, key); // after the row is inserted
     expect(await bytes(key)).toBe(content);
+  });
+
+  it("puts back a blob that a crash left set aside, once it is old enough", async () => {
+    const content = `crash ${randomUUID()}`;
+    const { key } = await blobs.putFile(local(content));
+    // What a sweep leaves behind when the process dies between its two looks.
+    const asideDir = path.join(storage.dataDir, "blobs", "deleting");
+    mkdirSync(asideDir, { recursive: true });
+    renameSync(
+      path.join(storage.dataDir, "blobs", key.slice(0, 2), key.slice(2, 4), key),
+      path.join(asideDir, `${key}.x`),
+    );
+    expect(await blobs.stat(key)).toBeUndefined();
+
+    expect(await blobs.recoverSetAside(60_000)).toBe(0); // young: maybe a sweep still deciding
+    expect(await blobs.stat(key)).toBeUndefined();
+    expect(await blobs.recoverSetAside(0)).toBe(1);
+    expect(await bytes(key)).toBe(content);
+    expect(readdirSync(asideDir)).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, link, mkdir, rename, stat, unlink } from "node:fs/promises";
+import { copyFile, link, mkdir, readdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -24,6 +24,8 @@ export interface BlobStore {
   read(key: string, range?: { start: number; end: number }): Readable;
   /** Deletes the blob unless `inUse()` says a row needs it; asked with the blob set aside, so no writer's second put is missed. */
   deleteUnlessUsed(key: string, inUse: () => Promise<boolean>): Promise<boolean>;
+  /** Puts back blobs a crash left set aside (older than `olderThanMs`); returns how many. */
+  recoverSetAside(olderThanMs: number): Promise<number>;
 }
 
 export async function sha256OfFile(filePath: string): Promise<string> {
@@ -36,6 +38,7 @@ const validKey = /^[0-9a-f]{64}$/;
 
 /** Blobs under `<dir>/ab/cd/<sha256>`. Temp files should be on the same disk, so a put is one hard link. */
 export function createLocalBlobStore(dir: string): BlobStore {
+  const asideDir = path.join(dir, "deleting");
   const pathOf = (key: string) => {
     // Keys come from our own rows, but a path is never built from anything unchecked.
     if (!validKey.test(key)) throw new Error(`invalid blob key ${key}`);
@@ -74,7 +77,9 @@ export function createLocalBlobStore(dir: string): BlobStore {
 
     async deleteUnlessUsed(key, inUse) {
       const target = pathOf(key);
-      const aside = `${target}.${randomUUID()}.deleting`;
+      // One flat folder, so that what a crash leaves there is found without walking every blob.
+      await mkdir(asideDir, { recursive: true });
+      const aside = path.join(asideDir, `${key}.${randomUUID()}`);
       try {
         await rename(target, aside);
       } catch (err) {
@@ -90,6 +95,24 @@ export function createLocalBlobStore(dir: string): BlobStore {
         else await unlink(aside);
       }
       return !keep;
+    },
+
+    async recoverSetAside(olderThanMs) {
+      const names = await readdir(asideDir).catch(() => [] as string[]);
+      let recovered = 0;
+      for (const name of names) {
+        const aside = path.join(asideDir, name);
+        const key = name.split(".")[0] ?? "";
+        const s = await stat(aside).catch(() => undefined);
+        // A rename sets ctime: younger ones may be a sweep's, still deciding.
+        if (!s || Date.now() - s.ctimeMs < olderThanMs || !validKey.test(key)) continue;
+        const target = pathOf(key);
+        await mkdir(path.dirname(target), { recursive: true });
+        // Kept rather than deleted: whether a row needs it is for the next sweep to decide.
+        await rename(aside, target).catch(() => undefined);
+        recovered++;
+      }
+      return recovered;
     },
   };
 }

@@ -28,6 +28,9 @@ export interface Download {
   mimeType: string;
 }
 
+/** A blob set aside this long ago was left by a crash, not by a delete still deciding (milliseconds). */
+const SET_ASIDE_GRACE_MS = 10 * 60_000;
+
 export function createFilesService({ files, blobs, config, logger }: Deps) {
   const tmpDir = path.join(config.dir, "tmp");
   const tmpPath = (suffix = "") => path.join(tmpDir, `${randomUUID()}${suffix}`);
@@ -134,6 +137,8 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
 
     /** Removes uploads never attached to a message within the TTL, their unused blobs, and stale temp files. */
     async removeOrphans(now = Date.now()): Promise<number> {
+      const recovered = await blobs.recoverSetAside(SET_ASIDE_GRACE_MS);
+      if (recovered > 0) logger.warn({ recovered }, "put back blobs an interrupted delete had set aside");
       const cutoff = new Date(now - config.orphanTtlMs).toISOString();
       let removed = 0;
       for (;;) {
