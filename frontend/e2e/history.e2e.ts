@@ -36,7 +36,16 @@ describe("long history", () => {
     const first = messages(page)
       .locator("p")
       .filter({ hasText: /^history message 1$/ });
-    for (let i = 0; i < 40 && !(await first.isVisible()); i++) {
+    // Each older page lands above the view (the message read stays put), so the reader scrolls
+    // up again; done when the first message is still in view a moment after being seen.
+    const firstInView = async () => (await start.isVisible()) && (await first.isVisible());
+    const settledAtTop = async () => {
+      if (!(await firstInView())) return false;
+      await page.waitForTimeout(300);
+      return firstInView();
+    };
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !(await settledAtTop())) {
       await list.evaluate((el) => {
         el.scrollTop = 0;
       });
