@@ -3,15 +3,15 @@
 // The app's own send path (the built batcher, the real schema and pragmas) against a bare
 // append of the same rows into an unindexed table, in the same batches, in one run.
 // See docs/performance.md ("What limits the server").
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { timeOrderedId } from "@chat/protocol";
 import SQLite from "better-sqlite3";
 import { migrateToLatest, openDatabase } from "../backend/dist/db/database.js";
 import { createSqliteSendBatcher } from "../backend/dist/messages/sqlite-send-batcher.js";
+import { writeResultFiles } from "./lib/report.mjs";
 import { canPin, pin, serverCore } from "./lib/servers.mjs";
 import { planConversations } from "./lib/topology.mjs";
 
@@ -194,13 +194,11 @@ if (!results.every((r) => r.cpuUs > 0 && r.bare.cpuUs > 0)) {
   process.exit(1);
 }
 if (values.smoke) process.exit(0);
-const out = fileURLToPath(new URL("results/", import.meta.url));
-mkdirSync(out, { recursive: true });
 const durationS = Math.round((Date.now() - began) / 1000);
 const result = { startedAt: new Date(began).toISOString(), durationS, batch, messages, results };
-writeFileSync(path.join(out, "store.json"), `${JSON.stringify(result, null, 2)}\n`);
-writeFileSync(
-  path.join(out, "store.md"),
+const files = writeResultFiles(
+  "store",
+  result,
   [
     "# Benchmark: store",
     "",
@@ -214,4 +212,4 @@ writeFileSync(
     "",
   ].join("\n"),
 );
-process.stderr.write(`wrote bench/results/store.json and store.md (${durationS} s)\n`);
+process.stderr.write(`wrote ${files.json} and ${files.md} (${durationS} s)\n`);

@@ -69,10 +69,17 @@ export function printTable(rows) {
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }
 
-export function writeResults(name, result) {
+/** Writes `bench/results/<name>.json` (the result) and `<name>.md` (its report); returns both paths. */
+export function writeResultFiles(name, result, markdown) {
   mkdirSync(dir, { recursive: true });
+  const files = { json: `${dir}${name}.json`, md: `${dir}${name}.md` };
+  writeFileSync(files.json, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(files.md, markdown);
+  return files;
+}
+
+export function writeResults(name, result) {
   const rows = tableRows(result);
-  writeFileSync(`${dir}${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
   const m = result.machine;
   const md = [
     `# Benchmark: ${name}`,
@@ -90,6 +97,5 @@ export function writeResults(name, result) {
     ...Object.entries(result.sides).map(([side, s]) => stepsTable(side, s.steps)),
     "",
   ].join("\n");
-  writeFileSync(`${dir}${name}.md`, md);
-  return { json: `${dir}${name}.json`, md: `${dir}${name}.md` };
+  return writeResultFiles(name, result, md);
 }
