@@ -23,7 +23,8 @@ export function GroupSettingsDialog({ conversation: c, open, onClose }: Props) {
   const meId = useChat((s) => s.me?.id);
   const myRole = c.members.find((m) => m.user.id === meId)?.role;
   const canManage = myRole === "owner" || myRole === "admin";
-  const isOwner = myRole === "owner";
+  /** The owner sets everyone else's role from a list, shown in place of the role's name. */
+  const setsRoleOf = (m: Member) => myRole === "owner" && m.user.id !== meId;
   const [name, setName] = useState(c.name ?? "");
   const [error, setError] = useState("");
   const [adding, setAdding] = useState(false);
@@ -72,9 +73,9 @@ export function GroupSettingsDialog({ conversation: c, open, onClose }: Props) {
             <span>
               {m.user.displayName}
               {m.user.id === meId ? " (you)" : ""}{" "}
-              {!(isOwner && m.user.id !== meId) && <span className={styles.role}>{m.role !== "member" && m.role}</span>}
+              {!setsRoleOf(m) && <span className={styles.role}>{m.role !== "member" && m.role}</span>}
             </span>
-            {isOwner && m.user.id !== meId && (
+            {setsRoleOf(m) && (
               <RoleSelect
                 member={m}
                 onChange={(role) =>
