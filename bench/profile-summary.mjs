@@ -1,20 +1,28 @@
 #!/usr/bin/env node
 // Prints the functions with the most self time in a V8 .cpuprofile (from --cpu-prof),
 // and the same grouped by package or source file.
-// Usage: node bench/profile-summary.mjs bench/results/profiles/<file>.cpuprofile [top=25]
+// Usage: node bench/profile-summary.mjs <file>.cpuprofile [top=25] [--window=FROM-TO]
+// --window keeps the samples of one load step: FROM and TO are a step's `windowUs` in the
+// results JSON (the monotonic clock, in µs, which the profile's timestamps also use).
 import { readFileSync } from "node:fs";
 
-const [file, topArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const windowArg = args.find((a) => a.startsWith("--window="));
+const [file, topArg] = args.filter((a) => a !== windowArg);
 if (!file) {
-  process.stderr.write("usage: node bench/profile-summary.mjs <file.cpuprofile> [top]\n");
+  process.stderr.write("usage: node bench/profile-summary.mjs <file.cpuprofile> [top] [--window=FROM-TO]\n");
   process.exit(2);
 }
 const top = Number(topArg ?? 25);
+const [from, to] = windowArg ? windowArg.slice("--window=".length).split("-").map(Number) : [-Infinity, Infinity];
 const profile = JSON.parse(readFileSync(file, "utf8"));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dt = profile.timeDeltas;
+let at = profile.startTime;
 for (let i = 0; i < profile.samples.length; i++) {
+  at += dt[i] ?? 0;
+  if (at < from || at >= to) continue;
   const id = profile.samples[i];
   self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
 }

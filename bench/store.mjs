@@ -36,14 +36,14 @@ if (canPin()) pin(process.pid, serverCore);
 const text = `${(1234.567).toFixed(3)} ${"x".repeat(91)}`;
 const now = () => new Date().toISOString();
 
-/** Kernel write calls and bytes so far, from /proc (zero where there is none). */
-function writes() {
+/** Kernel read and write calls and bytes written so far, from /proc (zero where there is none). */
+function io() {
   try {
-    const io = readFileSync("/proc/self/io", "utf8");
-    const get = (k) => Number(io.match(new RegExp(`${k}: (\\d+)`))?.[1] ?? 0);
-    return { calls: get("syscw"), bytes: get("wchar") };
+    const text = readFileSync("/proc/self/io", "utf8");
+    const get = (k) => Number(text.match(new RegExp(`${k}: (\\d+)`))?.[1] ?? 0);
+    return { reads: get("syscr"), calls: get("syscw"), bytes: get("wchar") };
   } catch {
-    return { calls: 0, bytes: 0 };
+    return { reads: 0, calls: 0, bytes: 0 };
   }
 }
 
@@ -51,15 +51,16 @@ function writes() {
 async function measure(count, sendBatch) {
   await sendBatch(Math.min(2000, count));
   const cpu0 = process.cpuUsage();
-  const io0 = writes();
+  const io0 = io();
   for (let done = 0; done < count; done += batch) await sendBatch(batch);
   const cpu = process.cpuUsage(cpu0);
-  const io = writes();
+  const io1 = io();
   return {
     cpuUs: (cpu.user + cpu.system) / count,
     kernelUs: cpu.system / count,
-    writeCalls: (io.calls - io0.calls) / count,
-    writtenKB: (io.bytes - io0.bytes) / 1024 / count,
+    readCalls: (io1.reads - io0.reads) / count,
+    writeCalls: (io1.calls - io0.calls) / count,
+    writtenKB: (io1.bytes - io0.bytes) / 1024 / count,
   };
 }
 
@@ -167,6 +168,7 @@ const header = [
   "conversations",
   "CPU µs/msg",
   "kernel µs/msg",
+  "read calls/msg",
   "write calls/msg",
   "KB written/msg",
   "bare CPU µs/msg",
@@ -177,6 +179,7 @@ const lines = results.map((r) => [
   String(r.conversations),
   f(r.cpuUs),
   f(r.kernelUs),
+  f(r.readCalls),
   f(r.writeCalls),
   f(r.writtenKB),
   f(r.bare.cpuUs),

@@ -2,7 +2,7 @@
 // not wait for acks), and every receiving socket checks what arrives. Latency is taken
 // on the load generator's one clock: the send time travels inside the message text.
 import { readFileSync } from "node:fs";
-import { performance } from "node:perf_hooks";
+import { PerformanceObserver, performance } from "node:perf_hooks";
 import { Histogram } from "./histogram.mjs";
 
 const WARMUP_S = 1;
@@ -17,6 +17,8 @@ export function machineBusy() {
     return 0;
   }
 }
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 // Step ids are unique for the whole run: clientIds must never repeat for a user, or the
 // app rightly answers the send as a retry of the stored message and broadcasts nothing.
@@ -163,6 +165,17 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
     let rssPeak = 0;
     let loadCpu = null;
     let sent = 0;
+    // The load generator's own pauses: one long GC here delays every delivery it was due to
+    // read, whichever server sent it.
+    const gc = { ms: 0, maxMs: 0 };
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.startTime < st.from || e.startTime >= st.to) continue;
+        gc.ms += e.duration;
+        gc.maxMs = Math.max(gc.maxMs, e.duration);
+      }
+    });
+    gcObserver.observe({ entryTypes: ["gc"] });
     await new Promise((resolve) => {
       const timer = setInterval(() => {
         const now = performance.now();
@@ -170,6 +183,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
           serverAtStart.s = server.stats();
           serverAtStart.t = now;
           serverAtStart.busy = machineBusy();
+          serverAtStart.monotonicUs = monotonicUs();
           loadCpu = process.cpuUsage();
         }
         const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
@@ -188,6 +202,8 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
         if (performance.now() > st.to) clearInterval(sampler);
       }, 250);
     });
+    gcObserver.disconnect();
+    const windowUs = [serverAtStart.monotonicUs, monotonicUs()];
     const end = server.stats();
     const windowS = (performance.now() - serverAtStart.t) / 1000;
     const loadCpuUsed = process.cpuUsage(loadCpu);
@@ -224,8 +240,13 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
       serverCpu: serverCpu === null ? null : Math.round(serverCpu * 100),
       serverRssPeakMB: Math.round(Math.max(rssPeak, end.rss) / 1048576),
       loadgenCpu: Math.round(loadgenCpu * 100),
+      loadgenGcMs: Math.round(gc.ms),
+      loadgenGcMaxMs: Math.round(gc.maxMs),
       otherCpu: Math.max(0, Math.round(otherCpu * 100)),
       drainMs: Math.round(performance.now() - drainStart),
+      // The measured window on the machine's monotonic clock, which V8's CPU profiles also
+      // use: bench/profile-summary.mjs --window picks this step out of a server's profile.
+      windowUs,
     };
   }
 
