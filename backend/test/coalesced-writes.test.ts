@@ -134,6 +134,67 @@ describe("coalesced websocket writes", () => {
     expect(acks).toEqual(Array.from({ length: 10 }, (_, i) => i));
   });
 
+  it("writes broadcasts straight onto a websocket's TCP socket, not through engine.io", async () => {
+    const s = await client("s", ["websocket"]);
+    const socket = serverSockets.get("s") as Socket;
+    socket.join("straight");
+    const writes = countWrites(socket);
+    const transport = socket.conn.transport as unknown as { send: (packets: unknown[]) => void };
+    const send = transport.send.bind(transport);
+    let sends = 0;
+    transport.send = (packets) => {
+      sends++;
+      send(packets);
+    };
+    const got = received(s, "straight-n", 5);
+    setImmediate(() => {
+      let chain = Promise.resolve();
+      for (let i = 0; i < 5; i++) chain = chain.then(() => void io.to("straight").emit("straight-n", i));
+    });
+    expect(await got).toEqual([0, 1, 2, 3, 4]);
+    expect(writes.calls).toBe(1);
+    expect(sends).toBe(0);
+  });
+
+  it("keeps broadcasts and a socket's own emits in the order they were made, in one write", async () => {
+    const o = await client("o", ["websocket"]);
+    const socket = serverSockets.get("o") as Socket;
+    socket.join("order");
+    const writes = countWrites(socket);
+    const got = received(o, "order-n", 8);
+    setImmediate(() => {
+      // Broadcasts (straight onto the socket while nothing waits) and emits (through
+      // engine.io's buffer) in turn, from one turn's microtasks as a group commit makes them.
+      let chain = Promise.resolve();
+      for (let i = 0; i < 8; i++) {
+        chain = chain.then(() => {
+          if (i % 2 === 0) io.to("order").emit("order-n", i);
+          else socket.emit("order-n", i);
+        });
+      }
+    });
+    expect(await got).toEqual(Array.from({ length: 8 }, (_, i) => i));
+    expect(writes.calls).toBe(1);
+  });
+
+  it("broadcasts to websocket and long-polling members alike, and skips a closing socket", async () => {
+    const [ws, polling, closing] = await Promise.all([
+      client("bw", ["websocket"]),
+      client("bp", ["polling"]),
+      client("bc", ["websocket"]),
+    ]);
+    for (const name of ["bw", "bp", "bc"]) (serverSockets.get(name) as Socket).join("mixed");
+    const got = [received(ws, "mixed-n", 5), received(polling, "mixed-n", 5)];
+    let closingGot = 0;
+    closing.on("mixed-n", () => closingGot++);
+    setImmediate(() => {
+      (serverSockets.get("bc") as Socket).conn.close();
+      for (let i = 0; i < 5; i++) io.to("mixed").emit("mixed-n", i);
+    });
+    for (const g of await Promise.all(got)) expect(g).toEqual([0, 1, 2, 3, 4]);
+    expect(closingGot).toBe(0);
+  });
+
   it("keeps flushing the other sockets when one connection's transport throws", async () => {
     const [broken, healthy] = await Promise.all([client("x", ["websocket"]), client("y", ["websocket"])]);
     const transport = (serverSockets.get("x") as Socket).conn.transport as unknown as { send: () => void };

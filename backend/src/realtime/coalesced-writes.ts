@@ -1,12 +1,19 @@
 import type { Duplex } from "node:stream";
 import type { IoServer } from "./realtime.js";
 
-/** The parts of an engine.io connection this touches (`flush`, `writeBuffer` and ws's `_socket` are internal). */
+/**
+ * The parts of an engine.io connection this touches (`flush`, `writeBuffer`, the broadcast's
+ * `wsPreEncodedFrame` and ws's `_socket` are internal).
+ */
 interface EngineConnection {
-  transport: { name: string; socket?: { _socket?: Duplex } };
+  readyState: string;
+  transport: { name: string; perMessageDeflate?: unknown; socket?: { readyState: number; _socket?: Duplex } };
   writeBuffer: unknown[];
   flush(): void;
+  write(data: unknown, options?: { wsPreEncodedFrame?: Buffer[]; volatile?: boolean }, callback?: () => void): unknown;
 }
+
+const WS_OPEN = 1;
 
 /**
  * One write per websocket per event-loop turn. A group commit settles a whole batch of
@@ -36,6 +43,9 @@ export function coalesceWebsocketWrites(io: IoServer) {
   io.engine.on("connection", (engineSocket: unknown) => {
     const conn = engineSocket as EngineConnection;
     const flush = conn.flush.bind(conn);
+    const write = conn.write.bind(conn);
+    // The TCP socket a broadcast was written straight onto this turn, corked until it ends.
+    let turnCorked: Duplex | undefined;
     const flushCorked = () => {
       const raw = conn.transport.socket?._socket;
       const sent = conn.writeBuffer;
@@ -44,6 +54,9 @@ export function coalesceWebsocketWrites(io: IoServer) {
         flush();
       } finally {
         raw?.uncork();
+        const straight = turnCorked;
+        turnCorked = undefined;
+        straight?.uncork();
       }
       // engine.io starts a new buffer array at every flush. On a socket that gets little,
       // the array lives long enough to reach the old generation, and once dropped it still
@@ -51,10 +64,44 @@ export function coalesceWebsocketWrites(io: IoServer) {
       // the next major one: half of what the server promoted at 2,000 clients.
       if (sent !== conn.writeBuffer) sent.length = 0;
     };
-    conn.flush = () => {
-      if (conn.transport.name !== "websocket") return flush();
+    const flushAtEndOfTurn = () => {
       if (pending.size === 0) process.nextTick(flushPending);
       pending.add(flushCorked);
+    };
+    conn.flush = () => {
+      if (conn.transport.name !== "websocket") return flush();
+      flushAtEndOfTurn();
+    };
+    // A broadcast comes with its websocket frame made once for every recipient. When nothing
+    // of this connection waits in engine.io's buffer, the frame goes straight onto the TCP
+    // socket: engine.io's packet, buffer, flush and drain steps and ws's sender cost more per
+    // delivery than the write itself at 2,000 clients, where most sockets get one packet a
+    // turn. Anything else, and anything after a packet that waits, takes engine.io's path, so
+    // a socket's packets keep the order they were sent in.
+    conn.write = (data, options, callback) => {
+      const frame = options?.wsPreEncodedFrame;
+      const ws = conn.transport.socket;
+      const raw = ws?._socket;
+      if (
+        !frame ||
+        callback ||
+        options?.volatile ||
+        conn.writeBuffer.length > 0 ||
+        conn.readyState !== "open" ||
+        conn.transport.name !== "websocket" ||
+        conn.transport.perMessageDeflate ||
+        ws?.readyState !== WS_OPEN ||
+        !raw?.writable
+      ) {
+        return write(data, options, callback);
+      }
+      if (!turnCorked) {
+        raw.cork();
+        turnCorked = raw;
+        flushAtEndOfTurn();
+      }
+      for (const part of frame) raw.write(part);
+      return conn;
     };
   });
 }
