@@ -29,9 +29,10 @@ parentPort.once("message", () => {
  * copied all of it, which the worker rarely manages while writes keep coming. So once the
  * WAL is past `finishFrames` (64 MB) and the worker has left at most `finishBacklog` frames
  * behind, the main connection copies that remainder itself, between two event-loop tasks,
- * and its next write starts the WAL over. That costs a millisecond or two; SQLite's own
- * auto-checkpoint (kept as a backstop) copies whatever piled up since the worker's last
- * pass, which took 10-20 ms under load.
+ * and its next write starts the WAL over. The copy takes a millisecond or two, but the sync
+ * that ends it waits for the disk: 3 ms on a quiet host, up to 90 ms on a busy shared one
+ * (docs/performance.md). SQLite's own auto-checkpoint (kept as a backstop) would copy
+ * whatever piled up since the worker's last pass as well, which took 10-20 ms under load.
  */
 export function startCheckpointer(
   main: SQLite.Database,
