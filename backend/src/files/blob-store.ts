@@ -104,8 +104,9 @@ export function createLocalBlobStore(dir: string): BlobStore {
         const aside = path.join(asideDir, name);
         const key = name.split(".")[0] ?? "";
         const s = await stat(aside).catch(() => undefined);
-        // A rename sets ctime: younger ones may be a sweep's, still deciding.
-        if (!s || Date.now() - s.ctimeMs < olderThanMs || !validKey.test(key)) continue;
+        // A rename sets ctime: younger ones may be a sweep's, still deciding. ctimeMs has a
+        // fraction and Date.now() none: within the same millisecond the age would be negative.
+        if (!s || Date.now() - Math.floor(s.ctimeMs) < olderThanMs || !validKey.test(key)) continue;
         const target = pathOf(key);
         await mkdir(path.dirname(target), { recursive: true });
         // Kept rather than deleted: whether a row needs it is for the next sweep to decide.
