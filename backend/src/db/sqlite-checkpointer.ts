@@ -10,8 +10,12 @@ const db = new Database(workerData.file);
 db.pragma("busy_timeout = 1000");
 const timer = setInterval(() => {
   try {
-    const [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
-    if (log >= workerData.finishFrames) parentPort.postMessage({ log, checkpointed });
+    let [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (log < workerData.finishFrames) return;
+    // Once more at once: the main connection's finish then copies and syncs only what was
+    // written during this short pass, not during the long one above.
+    [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
+    parentPort.postMessage({ log, checkpointed });
   } catch {}
 }, workerData.intervalMs);
 parentPort.once("message", () => {
