@@ -24,7 +24,8 @@ const WS_OPEN = 1;
  * `nextTick` queued from a microtask runs after all of them), then sends everything the
  * connection has queued with its TCP socket corked: one writev. Nothing waits past the
  * turn it was sent in, and order is unchanged: it is engine.io's own buffer that waits.
- * Long-polling connections flush as before.
+ * Broadcasts, whose websocket frame Socket.IO makes once for all recipients, mostly skip
+ * engine.io altogether (see `conn.write` below). Long-polling connections flush as before.
  */
 export function coalesceWebsocketWrites(io: IoServer) {
   let pending = new Set<() => void>();
