@@ -41,9 +41,9 @@ function io() {
   try {
     const text = readFileSync("/proc/self/io", "utf8");
     const get = (k) => Number(text.match(new RegExp(`${k}: (\\d+)`))?.[1] ?? 0);
-    return { reads: get("syscr"), calls: get("syscw"), bytes: get("wchar") };
+    return { reads: get("syscr"), writes: get("syscw"), bytes: get("wchar") };
   } catch {
-    return { reads: 0, calls: 0, bytes: 0 };
+    return { reads: 0, writes: 0, bytes: 0 };
   }
 }
 
@@ -59,7 +59,7 @@ async function measure(count, sendBatch) {
     cpuUs: (cpu.user + cpu.system) / count,
     kernelUs: cpu.system / count,
     readCalls: (io1.reads - io0.reads) / count,
-    writeCalls: (io1.calls - io0.calls) / count,
+    writeCalls: (io1.writes - io0.writes) / count,
     writtenKB: (io1.bytes - io0.bytes) / 1024 / count,
   };
 }
