@@ -136,4 +136,35 @@ describe.each(dialects)("storage (%s)", (dialect) => {
     expect(await conversations.findById(conv)).toBeUndefined();
     expect((await messages.page(conv, { limit: 10 })).rows).toEqual([]);
   });
+  it("stores lastSeenAt for many users at once, the latest time of each winning", async () => {
+    const ids = await Promise.all(Array.from({ length: 620 }, () => user()));
+    const other = await user();
+    let statements = 0;
+    const counted = createUsersStore(
+      handle.db.withPlugin({
+        transformQuery: (args) => {
+          statements++;
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      }),
+    );
+    const at = (ms: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString();
+    // 620 users in one turn take two statements; the first user is written twice.
+    const first = ids.map((id, i) => counted.setLastSeen(id, at(i)));
+    const again = counted.setLastSeen(ids[0] as string, at(999));
+    const unknown = counted.setLastSeen(randomUUID(), at(1));
+    await Promise.all([...first, again, unknown]);
+    expect(statements).toBe(2);
+    // Written again while nothing else is queued, and twice more while that write may still run.
+    await users.setLastSeen(ids[1] as string, at(5000));
+    await Promise.all([users.setLastSeen(ids[1] as string, at(6000)), users.setLastSeen(ids[1] as string, at(7000))]);
+
+    const rows = await users.findByIds([...ids, other]);
+    const seen = new Map(rows.map((r) => [r.id, r.last_seen_at]));
+    expect(seen.get(ids[0] as string)).toBe(at(999));
+    expect(seen.get(ids[1] as string)).toBe(at(7000));
+    expect(ids.slice(2).map((id) => seen.get(id))).toEqual(ids.slice(2).map((_, i) => at(i + 2)));
+    expect(seen.get(other)).toBeNull();
+  });
 });

@@ -1,12 +1,13 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Config } from "../config.js";
 import { migrationProvider } from "./migrations/index.js";
 import type { Database } from "./schema/index.js";
 import { startCheckpointer } from "./sqlite-checkpointer.js";
+import { sqliteDialect } from "./sqlite-dialect.js";
 
 export type Db = Kysely<Database>;
 export type DbConfig = Config["database"] & { schema?: string };
@@ -38,7 +39,7 @@ export function openDatabase(config: DbConfig): DbHandle {
     // auto-checkpoint stays on as a backstop, at ~160 MB instead of 4 MB.
     sqlite.pragma("wal_autocheckpoint = 40000");
     const checkpointer = startCheckpointer(sqlite, config.file);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: sqliteDialect(sqlite) });
     const close = async () => {
       await checkpointer.stop();
       await db.destroy();

@@ -1,6 +1,7 @@
 import { type Selectable, sql } from "kysely";
 import type { Db } from "../db/database.js";
 import type { UsersTable } from "../db/schema/users.js";
+import { createLastSeenWriter } from "./last-seen-writer.js";
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -39,9 +40,7 @@ export function createUsersStore(db: Db) {
     async updateDisplayName(id: string, displayName: string) {
       await db.updateTable("users").set({ display_name: displayName }).where("id", "=", id).execute();
     },
-    async setLastSeen(id: string, at: string) {
-      await db.updateTable("users").set({ last_seen_at: at }).where("id", "=", id).execute();
-    },
+    setLastSeen: createLastSeenWriter(db),
   };
 }
 export type UsersStore = ReturnType<typeof createUsersStore>;

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// npm run bench:churn: a reconnect storm, for the app and the bare relay in one run. N
+// authenticated clients connect, 50 at a time, then all drop at once, as when a network blip
+// cuts every client off. Per phase: the server's CPU per connection and its longest
+// /healthz answer meanwhile, which is what any other request waits at worst. The sides take
+// turns, round by round, so the machine's noise hits both. See docs/performance.md.
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { closeAll, connectAll } from "./lib/clients.mjs";
+import { writeResultFiles } from "./lib/report.mjs";
+import { canPin, loadCore, pin, serverCore, startServer } from "./lib/servers.mjs";
+import { planConversations, setUpApp, setUpBaseline } from "./lib/topology.mjs";
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: "string", default: "2000" },
+    rounds: { type: "string", default: "3" },
+    smoke: { type: "boolean", default: false },
+    // Another build of the server instead of backend/dist/main.js, for A/B runs.
+    "app-entry": { type: "string" },
+  },
+});
+// --smoke: a few clients, one round, to keep the script working; no result files.
+if (values.smoke) Object.assign(values, { clients: "40", rounds: "1" });
+const clients = Number(values.clients);
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(clients) && clients >= 2 && clients <= 20_000)) throw new Error("--clients: 2 to 20,000");
+if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 20)) throw new Error("--rounds: 1 to 20");
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs `storm`, then waits for the server to go quiet; its CPU, wall time and longest /healthz answer. */
+async function phase(server, storm) {
+  let done = false;
+  let worst = 0;
+  const pinger = (async () => {
+    while (!done) {
+      const t = performance.now();
+      const res = await fetch(`${server.url}/healthz`);
+      await res.arrayBuffer();
+      worst = Math.max(worst, performance.now() - t);
+      await sleep(5);
+    }
+  })();
+  const cpu0 = server.stats().cpu;
+  const t0 = performance.now();
+  await storm();
+  // Quiet: under 10% of a core over 300 ms. The work a storm leaves queued is its cost too.
+  for (;;) {
+    const c = server.stats().cpu;
+    await sleep(300);
+    if (server.stats().cpu - c < 0.03) break;
+  }
+  const wallMs = performance.now() - t0 - 300;
+  done = true;
+  await pinger;
+  return { cpuMsPerConnection: ((server.stats().cpu - cpu0) * 1000) / clients, wallMs, worstHealthzMs: worst };
+}
+
+const pinned = canPin();
+const sides = {};
+const servers = [];
+const began = Date.now();
+try {
+  const plan = planConversations(clients, 10, 0.2);
+  for (const kind of ["app", "baseline"]) {
+    const server = await startServer(kind, { db: "sqlite", pin: pinned, appEntry: values["app-entry"] });
+    servers.push(server);
+    const world = await (kind === "app" ? setUpApp : setUpBaseline)(server.url, plan, clients);
+    sides[kind] = { server, tokens: world.users.map((u) => u.token), rounds: [] };
+  }
+  if (pinned) {
+    for (const s of servers) pin(s.pid, serverCore);
+    pin(process.pid, loadCore);
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const [kind, side] of Object.entries(sides)) {
+      await sleep(500);
+      let sockets = [];
+      const connect = await phase(side.server, async () => {
+        sockets = await connectAll(side.server.url, side.tokens);
+      });
+      const disconnect = await phase(side.server, async () => closeAll(sockets));
+      side.rounds.push({ connect, disconnect });
+      log(
+        `round ${round} ${kind.padEnd(8)} connect: ${connect.cpuMsPerConnection.toFixed(2)} ms CPU each, longest /healthz ${Math.round(connect.worstHealthzMs)} ms; ` +
+          `drop: ${disconnect.cpuMsPerConnection.toFixed(2)} ms CPU each, longest /healthz ${Math.round(disconnect.worstHealthzMs)} ms`,
+      );
+    }
+  }
+} finally {
+  for (const s of servers) await s.stop().catch(() => {});
+}
+
+const figures = [
+  ["connect: server CPU ms per connection", (r) => r.connect.cpuMsPerConnection, 2],
+  ["connect: longest /healthz answer, ms", (r) => r.connect.worstHealthzMs, 0],
+  ["connect: seconds until quiet", (r) => r.connect.wallMs / 1000, 1],
+  ["drop all: server CPU ms per connection", (r) => r.disconnect.cpuMsPerConnection, 2],
+  ["drop all: longest /healthz answer, ms", (r) => r.disconnect.worstHealthzMs, 0],
+  ["drop all: seconds until quiet", (r) => r.disconnect.wallMs / 1000, 1],
+];
+const rows = figures.map(([label, pick, digits]) => {
+  const app = median(sides.app.rounds.map(pick));
+  const base = median(sides.baseline.rounds.map(pick));
+  return [label, app.toFixed(digits), base.toFixed(digits), base > 0 ? `${(app / base).toFixed(2)}x` : "-"];
+});
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
+const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+process.stdout.write(`\n${line([`median of ${rounds} rounds, ${clients} clients`, "app", "baseline", "ratio"])}\n`);
+for (const r of rows) process.stdout.write(`${line(r)}\n`);
+
+if (!values.smoke) {
+  const result = {
+    startedAt: new Date(began).toISOString(),
+    durationS: Math.round((Date.now() - began) / 1000),
+    clients,
+    pinned,
+    sides: Object.fromEntries(Object.entries(sides).map(([k, s]) => [k, { rounds: s.rounds }])),
+  };
+  const md = [
+    "# Benchmark: reconnect storm",
+    "",
+    `${result.startedAt}, ${result.durationS} s. ${clients} clients in groups of 10 and one-to-one chats connect 50 at a time, then all drop at once. ` +
+      `Pinned: ${pinned ? `servers on core ${serverCore}, load generator on core ${loadCore}` : "no"}. Command: \`npm run bench:churn${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`.`,
+    "The app authenticates each socket and tells each user's contacts when they come and go (storing lastSeenAt); the relay only joins a room.",
+    "",
+    "| figure | app | baseline | app / baseline |",
+    "| --- | ---: | ---: | ---: |",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+    "| round | side | connect CPU ms each | connect longest /healthz ms | drop CPU ms each | drop longest /healthz ms |",
+    "| ---: | --- | ---: | ---: | ---: | ---: |",
+    ...Object.entries(sides).flatMap(([kind, s]) =>
+      s.rounds.map(
+        (r, i) =>
+          `| ${i + 1} | ${kind} | ${r.connect.cpuMsPerConnection.toFixed(2)} | ${Math.round(r.connect.worstHealthzMs)} | ${r.disconnect.cpuMsPerConnection.toFixed(2)} | ${Math.round(r.disconnect.worstHealthzMs)} |`,
+      ),
+    ),
+    "",
+  ].join("\n");
+  const files = writeResultFiles("churn", result, md);
+  log(`\nwrote ${files.json} and ${files.md}`);
+}
