@@ -95,9 +95,9 @@ describe("blob store", () => {
     );
     expect(await blobs.stat(key)).toBeUndefined();
 
-    expect(await blobs.recoverSetAside(60_000)).toBe(0); // young: maybe a sweep still deciding
+    expect(await blobs.recoverSetAside(60_000)).toEqual([]); // young: maybe a sweep still deciding
     expect(await blobs.stat(key)).toBeUndefined();
-    expect(await blobs.recoverSetAside(0)).toBe(1);
+    expect(await blobs.recoverSetAside(0)).toEqual([key]);
     expect(await bytes(key)).toBe(content);
     expect(readdirSync(asideDir)).toEqual([]);
   });
@@ -154,5 +154,45 @@ describe("attachments racing the orphan sweep", () => {
     const download = await service.openForDownload(userId, attachment.id, "file");
     expect(await inner.stat(download.key)).toEqual({ size: Buffer.byteLength(content) });
     expect(existsSync(upload)).toBe(false); // the upload's temp file is still cleaned up
+  });
+
+  it("after a crash, puts back the set-aside blobs a row needs and deletes the rest", async () => {
+    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir }).uploads;
+    const blobsDir = path.join(config.dir, "blobs");
+    const blobs = createLocalBlobStore(blobsDir);
+    const service = createFilesService({
+      files: createFilesStore(handle.db),
+      blobs,
+      config,
+      logger: createLogger("silent"),
+    });
+    const userId = await insertUser(handle.db);
+    mkdirSync(service.tmpDir, { recursive: true });
+    const temp = (content: string) => {
+      const file = path.join(service.tmpDir, randomUUID());
+      writeFileSync(file, content);
+      return file;
+    };
+    const needed = `needed ${randomUUID()}`;
+    const attachment = await service.createAttachment(userId, {
+      path: temp(needed),
+      size: Buffer.byteLength(needed),
+      sha256: createHash("sha256").update(needed).digest("hex"),
+      filename: "needed.txt",
+    });
+    const { key: neededKey } = await service.openForDownload(userId, attachment.id, "file");
+    const { key: strayKey } = await blobs.putFile(temp(`stray ${randomUUID()}`));
+    // A crash between two sweeps' looks leaves both set aside.
+    const asideDir = path.join(blobsDir, "deleting");
+    mkdirSync(asideDir, { recursive: true });
+    for (const key of [neededKey, strayKey]) {
+      renameSync(path.join(blobsDir, key.slice(0, 2), key.slice(2, 4), key), path.join(asideDir, `${key}.x`));
+    }
+
+    // Past the grace period for set-aside blobs, within the upload's own.
+    await service.removeOrphans(Date.now() + 11 * 60_000);
+    expect(await blobs.stat(neededKey)).toEqual({ size: Buffer.byteLength(needed) });
+    expect(await blobs.stat(strayKey)).toBeUndefined();
+    expect(readdirSync(asideDir)).toEqual([]);
   });
 });

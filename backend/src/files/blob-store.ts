@@ -24,8 +24,8 @@ export interface BlobStore {
   read(key: string, range?: { start: number; end: number }): Readable;
   /** Deletes the blob unless `inUse()` says a row needs it; asked with the blob set aside, so no writer's second put is missed. */
   deleteUnlessUsed(key: string, inUse: () => Promise<boolean>): Promise<boolean>;
-  /** Puts back blobs a crash left set aside (older than `olderThanMs`); returns how many. */
-  recoverSetAside(olderThanMs: number): Promise<number>;
+  /** Puts back blobs a crash left set aside (older than `olderThanMs` at `now`); returns their keys. */
+  recoverSetAside(olderThanMs: number, now?: number): Promise<string[]>;
 }
 
 export async function sha256OfFile(filePath: string): Promise<string> {
@@ -97,21 +97,21 @@ export function createLocalBlobStore(dir: string): BlobStore {
       return !keep;
     },
 
-    async recoverSetAside(olderThanMs) {
+    async recoverSetAside(olderThanMs, now = Date.now()) {
       const names = await readdir(asideDir).catch(() => [] as string[]);
-      let recovered = 0;
+      const recovered: string[] = [];
       for (const name of names) {
         const aside = path.join(asideDir, name);
         const key = name.split(".")[0] ?? "";
         const s = await stat(aside).catch(() => undefined);
         // A rename sets ctime: younger ones may be a sweep's, still deciding. ctimeMs has a
         // fraction and Date.now() none: within the same millisecond the age would be negative.
-        if (!s || Date.now() - Math.floor(s.ctimeMs) < olderThanMs || !validKey.test(key)) continue;
+        if (!s || now - Math.floor(s.ctimeMs) < olderThanMs || !validKey.test(key)) continue;
         const target = pathOf(key);
         await mkdir(path.dirname(target), { recursive: true });
-        // Kept rather than deleted: whether a row needs it is for the next sweep to decide.
+        // Put back rather than deleted: whether a row needs it is asked again, by the caller.
         await rename(aside, target).catch(() => undefined);
-        recovered++;
+        recovered.push(key);
       }
       return recovered;
     },

@@ -137,8 +137,12 @@ export function createFilesService({ files, blobs, config, logger }: Deps) {
 
     /** Removes uploads never attached to a message within the TTL, their unused blobs, and stale temp files. */
     async removeOrphans(now = Date.now()): Promise<number> {
-      const recovered = await blobs.recoverSetAside(SET_ASIDE_GRACE_MS);
-      if (recovered > 0) logger.warn({ recovered }, "put back blobs an interrupted delete had set aside");
+      const recovered = await blobs.recoverSetAside(SET_ASIDE_GRACE_MS, now);
+      if (recovered.length > 0) {
+        logger.warn({ recovered: recovered.length }, "put back blobs an interrupted delete had set aside");
+        // The interrupted delete had found no row for them, and one may have come since.
+        await collectBlobs(recovered);
+      }
       const cutoff = new Date(now - config.orphanTtlMs).toISOString();
       let removed = 0;
       for (;;) {
