@@ -116,9 +116,22 @@ describe("attachments racing the orphan sweep", () => {
     await storage.drop();
   });
 
+  const uploadsConfig = () => parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir }).uploads;
+
+  /** The files service over `blobs`, with its temp folder made, and a user to upload as. */
+  async function filesService(blobs: BlobStore) {
+    const service = createFilesService({
+      files: createFilesStore(handle.db),
+      blobs,
+      config: uploadsConfig(),
+      logger: createLogger("silent"),
+    });
+    mkdirSync(service.tmpDir, { recursive: true });
+    return { service, userId: await insertUser(handle.db) };
+  }
+
   it("keeps an upload's file when the sweep collects the same content between its put and its row", async () => {
-    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir }).uploads;
-    const inner = createLocalBlobStore(path.join(config.dir, "blobs"));
+    const inner = createLocalBlobStore(path.join(uploadsConfig().dir, "blobs"));
     // The real store, with the sweep run at the worst moment: right after the first put.
     let sweepNext = true;
     const blobs: BlobStore = {
@@ -132,14 +145,7 @@ describe("attachments racing the orphan sweep", () => {
         return stored;
       },
     };
-    const service = createFilesService({
-      files: createFilesStore(handle.db),
-      blobs,
-      config,
-      logger: createLogger("silent"),
-    });
-    const userId = await insertUser(handle.db);
-    mkdirSync(service.tmpDir, { recursive: true });
+    const { service, userId } = await filesService(blobs);
     const upload = path.join(service.tmpDir, randomUUID());
     const content = `twin of a swept orphan ${randomUUID()}`;
     writeFileSync(upload, content);
@@ -157,17 +163,9 @@ describe("attachments racing the orphan sweep", () => {
   });
 
   it("after a crash, puts back the set-aside blobs a row needs and deletes the rest", async () => {
-    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir }).uploads;
-    const blobsDir = path.join(config.dir, "blobs");
+    const blobsDir = path.join(uploadsConfig().dir, "blobs");
     const blobs = createLocalBlobStore(blobsDir);
-    const service = createFilesService({
-      files: createFilesStore(handle.db),
-      blobs,
-      config,
-      logger: createLogger("silent"),
-    });
-    const userId = await insertUser(handle.db);
-    mkdirSync(service.tmpDir, { recursive: true });
+    const { service, userId } = await filesService(blobs);
     const temp = (content: string) => {
       const file = path.join(service.tmpDir, randomUUID());
       writeFileSync(file, content);
