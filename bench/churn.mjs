@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { closeAll, connectAll } from "./lib/clients.mjs";
-import { writeResultFiles } from "./lib/report.mjs";
+import { markdownTable, printTable, writeResultFiles } from "./lib/report.mjs";
 import { canPin, loadCore, pin, serverCore, startServer } from "./lib/servers.mjs";
 import { planConversations, setUpApp, setUpBaseline } from "./lib/topology.mjs";
 
@@ -107,10 +107,7 @@ const rows = figures.map(([label, pick, digits]) => {
   const base = median(sides.baseline.rounds.map(pick));
   return [label, app.toFixed(digits), base.toFixed(digits), base > 0 ? `${(app / base).toFixed(2)}x` : "-"];
 });
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
-const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-process.stdout.write(`\n${line([`median of ${rounds} rounds, ${clients} clients`, "app", "baseline", "ratio"])}\n`);
-for (const r of rows) process.stdout.write(`${line(r)}\n`);
+printTable(rows, `median of ${rounds} rounds, ${clients} clients`);
 
 if (!values.smoke) {
   const result = {
@@ -127,9 +124,7 @@ if (!values.smoke) {
       `Pinned: ${pinned ? `servers on core ${serverCore}, load generator on core ${loadCore}` : "no"}. Command: \`npm run bench:churn${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}\`.`,
     "The app authenticates each socket and tells each user's contacts when they come and go (storing lastSeenAt); the relay only joins a room.",
     "",
-    "| figure | app | baseline | app / baseline |",
-    "| --- | ---: | ---: | ---: |",
-    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    markdownTable(rows),
     "",
     "| round | side | connect CPU ms each | connect longest /healthz ms | drop CPU ms each | drop longest /healthz ms |",
     "| ---: | --- | ---: | ---: | ---: | ---: |",

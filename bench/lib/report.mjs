@@ -44,7 +44,8 @@ export function tableRows(result) {
   return rows;
 }
 
-function markdownTable(rows) {
+/** Rows of [figure, app, baseline, ratio] as a markdown table. */
+export function markdownTable(rows) {
   const head = "| figure | app | baseline | app / baseline |\n| --- | ---: | ---: | ---: |\n";
   return head + rows.map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
@@ -62,10 +63,11 @@ function stepsTable(side, steps) {
   );
 }
 
-export function printTable(rows) {
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), 8));
+export function printTable(rows, title = "figure") {
+  const head = [title, "app", "baseline", "ratio"];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((r) => r[i].length), 8));
   const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  process.stdout.write(`\n${line(["figure", "app", "baseline", "ratio"])}\n`);
+  process.stdout.write(`\n${line(head)}\n`);
   for (const r of rows) process.stdout.write(`${line(r)}\n`);
 }
 
