@@ -1,6 +1,6 @@
 import { limits } from "@chat/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, connectSocket, nextEvent, registerUser, sendMessage } from "./helpers/clients.js";
+import { api, command, connectSocket, nextEvent, record, registerUser, sendMessage } from "./helpers/clients.js";
 import { createGroup, openDirect, registerUsers } from "./helpers/factories.js";
 import { dialects, startServer, type TestServer } from "./helpers/server.js";
 
@@ -160,6 +160,33 @@ describe.each(dialects)("conversations (%s)", (dialect) => {
     expect(after.body.conversation.members.map((m: any) => m.user.id).sort()).toEqual(
       [owner!.user.id, admin!.user.id].sort(),
     );
+  });
+
+  it("delivers each message to the members of that moment, once the fan-out has been warmed", async () => {
+    const [owner, leaving, joining] = await registerUsers(server.url, 3);
+    const group = await createGroup(server.url, owner!, [leaving!]);
+    const path = `/api/chat/conversations/${group.id}`;
+    const sockets = await Promise.all([owner!, leaving!, joining!].map((u) => connectSocket(server.url, u.token)));
+    const seen = sockets.map((s) => record(s, "new_message"));
+    // The first send caches the membership and the room names the fan-out derives from it.
+    await sendMessage(sockets[0]!, group.id, "before");
+    const removed = await api(server.url, "DELETE", `${path}/members/${leaving!.user.id}`, { token: owner!.token });
+    expect(removed.status).toBe(204);
+    const added = await api(server.url, "POST", `${path}/members`, {
+      token: owner!.token,
+      body: { users: [joining!.user.id] },
+    });
+    expect(added.status).toBe(200);
+    await sendMessage(sockets[0]!, group.id, "after");
+    // An answer comes after everything the server wrote to that socket before it.
+    for (const s of sockets) await command(s, "typing", { conversationId: group.id, typing: false });
+
+    expect(seen.map((payloads) => payloads.map((p) => p.message.text))).toEqual([
+      ["before", "after"],
+      ["before"],
+      ["after"],
+    ]);
+    for (const s of sockets) s.close();
   });
 
   it("hands ownership to the longest-standing admin, else the longest-standing member, when the owner leaves", async () => {

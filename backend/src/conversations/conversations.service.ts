@@ -74,7 +74,7 @@ export function createConversationsService(deps: Deps) {
   async function requireMember(
     conversationId: string,
     userId: string,
-  ): Promise<{ role: Role; members: Map<string, Role> }> {
+  ): Promise<{ role: Role; members: ReadonlyMap<string, Role> }> {
     const members = await membership.get(conversationId);
     const role = members.get(userId);
     if (!role) throw notFound("conversation");
@@ -290,7 +290,7 @@ export function createConversationsService(deps: Deps) {
       const { members } = await requireMember(conversationId, userId);
       const moved = await conversations.markRead(conversationId, userId, seq);
       if (moved !== undefined) {
-        realtime.emitToUsers(members.keys(), "read", { conversationId, userId, seq: moved });
+        realtime.emitToMembers(members, "read", { conversationId, userId, seq: moved });
       }
     },
   };

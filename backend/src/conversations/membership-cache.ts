@@ -3,15 +3,17 @@ import type { Role } from "@chat/protocol";
 /**
  * Conversation -> (member -> role), read on every send for authorization and fan-out.
  * Entries are dropped on any membership change here and, through the realtime layer,
- * on every other node, so a removed member stops receiving at once.
+ * on every other node, so a removed member stops receiving at once. A change makes a new
+ * map and never alters one handed out, so what is derived from a map (the realtime layer's
+ * room names) stays true for as long as the map is in use.
  */
 export function createMembershipCache(
-  load: (conversationId: string) => Promise<Map<string, Role>>,
+  load: (conversationId: string) => Promise<ReadonlyMap<string, Role>>,
   maxEntries = 10_000,
 ) {
-  const entries = new Map<string, Promise<Map<string, Role>>>();
+  const entries = new Map<string, Promise<ReadonlyMap<string, Role>>>();
   return {
-    get(conversationId: string): Promise<Map<string, Role>> {
+    get(conversationId: string): Promise<ReadonlyMap<string, Role>> {
       let entry = entries.get(conversationId);
       if (!entry) {
         entry = load(conversationId);

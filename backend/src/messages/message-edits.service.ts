@@ -39,10 +39,10 @@ export function createMessageEditsService({
   async function announce(
     event: "message_updated" | "message_deleted",
     row: MessageRow,
-    members: Map<string, unknown>,
+    members: ReadonlyMap<string, unknown>,
   ) {
     const message = await details.presentOne(row);
-    realtime.emitToUsers(members.keys(), event, { message });
+    realtime.emitToMembers(members, event, { message });
     return message;
   }
 

@@ -48,7 +48,7 @@ export function createMessagesService(deps: Deps) {
   }
 
   /** A blocked pair cannot message each other in their direct conversation. */
-  async function refuseIfBlocked(userId: string, conversationId: string, members: Map<string, Role>) {
+  async function refuseIfBlocked(userId: string, conversationId: string, members: ReadonlyMap<string, Role>) {
     const other = [...members.keys()].find((id) => id !== userId);
     if (!other || !(await blocks.between(userId, other))) return;
     if ((await conversations.typeOf(conversationId)) === "direct") throw forbidden("you cannot message this user");
@@ -99,7 +99,7 @@ export function createMessagesService(deps: Deps) {
         if (err instanceof NotAMemberError) throw notFound("conversation");
         throw err;
       }
-      realtime.emitToUsers(members.keys(), "new_message", { message });
+      realtime.emitToMembers(members, "new_message", { message });
       return { message, created: true };
     },
 
