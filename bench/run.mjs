@@ -47,7 +47,7 @@ function describe(side, s) {
   return (
     `${side.padEnd(8)} ${String(s.clients).padStart(5)} clients ${String(s.offeredRate).padStart(6)} msg/s offered: ` +
     `${s.messagesPerSec} acked/s, ${s.deliveriesPerSec} deliveries/s, p50 ${s.latency.p50} p99 ${s.latency.p99} max ${s.latency.max} ms, ` +
-    `CPU server ${s.serverCpu}% loadgen ${s.loadgenCpu}% other ${s.otherCpu}%, loadgen GC ${s.loadgenGcMs} ms (max ${s.loadgenGcMaxMs}), lost ${s.lost}, dup ${s.duplicated}` +
+    `CPU server ${s.serverCpu}% loadgen ${s.loadgenCpu}% other ${s.otherCpu}%, loadgen GC ${s.loadgenGcMs} ms (max ${s.loadgenGcMaxMs}), loadgen stall max ${s.loadgenStallMaxMs} ms, lost ${s.lost}, dup ${s.duplicated}` +
     (s.ackErrors ? `, ack errors ${s.ackErrors} ${JSON.stringify(s.errorSamples)}` : "") +
     (s.missingAcks ? `, missing acks ${s.missingAcks}` : "") +
     ` -> ${s.pass ? "pass" : "FAIL"}`

@@ -51,13 +51,13 @@ export function markdownTable(rows) {
 }
 
 function stepsTable(side, steps) {
-  const head = `\n### ${side}: every load step\n\n| clients | offered msg/s | acked msg/s | deliveries/s | p50 | p95 | p99 | max | ack p99 | CPU % server | loadgen | other | loadgen GC max ms | lost | dup | pass |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n`;
+  const head = `\n### ${side}: every load step\n\n| clients | offered msg/s | acked msg/s | deliveries/s | p50 | p95 | p99 | max | ack p99 | CPU % server | loadgen | other | loadgen GC max ms | loadgen stall max ms | lost | dup | pass |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n`;
   return (
     head +
     steps
       .map(
         (s) =>
-          `| ${s.clients} | ${fmt(s.offeredRate)} | ${fmt(s.messagesPerSec)} | ${fmt(s.deliveriesPerSec)} | ${fmt(s.latency.p50, 2)} | ${fmt(s.latency.p95, 2)} | ${fmt(s.latency.p99, 2)} | ${fmt(s.latency.max, 1)} | ${fmt(s.ackLatency.p99, 2)} | ${fmt(s.serverCpu)} | ${fmt(s.loadgenCpu)} | ${fmt(s.otherCpu)} | ${fmt(s.loadgenGcMaxMs)} | ${s.lost} | ${s.duplicated} | ${s.pass ? "yes" : "no"} |`,
+          `| ${s.clients} | ${fmt(s.offeredRate)} | ${fmt(s.messagesPerSec)} | ${fmt(s.deliveriesPerSec)} | ${fmt(s.latency.p50, 2)} | ${fmt(s.latency.p95, 2)} | ${fmt(s.latency.p99, 2)} | ${fmt(s.latency.max, 1)} | ${fmt(s.ackLatency.p99, 2)} | ${fmt(s.serverCpu)} | ${fmt(s.loadgenCpu)} | ${fmt(s.otherCpu)} | ${fmt(s.loadgenGcMaxMs)} | ${fmt(s.loadgenStallMaxMs)} | ${s.lost} | ${s.duplicated} | ${s.pass ? "yes" : "no"} |`,
       )
       .join("\n")
   );

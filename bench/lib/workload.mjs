@@ -2,7 +2,7 @@
 // not wait for acks), and every receiving socket checks what arrives. Latency is taken
 // on the load generator's one clock: the send time travels inside the message text.
 import { readFileSync } from "node:fs";
-import { PerformanceObserver, performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver, performance } from "node:perf_hooks";
 import { Histogram } from "./histogram.mjs";
 
 const WARMUP_S = 1;
@@ -176,6 +176,10 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
       }
     });
     gcObserver.observe({ entryTypes: ["gc"] });
+    // The load generator's own event-loop stalls: a delivery that arrives while it is busy
+    // is read, and timed, only when the stall ends. At 2,000 clients these stalls, not the
+    // server's, were what the slowest deliveries had in common (docs/performance.md).
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     await new Promise((resolve) => {
       const timer = setInterval(() => {
         const now = performance.now();
@@ -185,6 +189,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
           serverAtStart.busy = machineBusy();
           serverAtStart.monotonicUs = monotonicUs();
           loadCpu = process.cpuUsage();
+          loopDelay.enable();
         }
         const due = Math.min(total, Math.floor(((now - start) * rate) / 1000) + 1);
         while (sent < due) {
@@ -203,6 +208,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
       }, 250);
     });
     gcObserver.disconnect();
+    loopDelay.disable();
     const windowUs = [serverAtStart.monotonicUs, monotonicUs()];
     const end = server.stats();
     const windowS = (performance.now() - serverAtStart.t) / 1000;
@@ -242,6 +248,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
       loadgenCpu: Math.round(loadgenCpu * 100),
       loadgenGcMs: Math.round(gc.ms),
       loadgenGcMaxMs: Math.round(gc.maxMs),
+      loadgenStallMaxMs: loopDelay.count ? Math.round(loopDelay.max / 1e6) : null,
       otherCpu: Math.max(0, Math.round(otherCpu * 100)),
       drainMs: Math.round(performance.now() - drainStart),
       // The measured window on the machine's monotonic clock, which V8's CPU profiles also
