@@ -28,6 +28,17 @@ const WS_OPEN = 1;
  * engine.io altogether (see `conn.write` below). Long-polling connections flush as before.
  */
 export function coalesceWebsocketWrites(io: IoServer) {
+  // A broadcast's frame comes as a header and a payload shared by every recipient. Joined
+  // once, it is one chunk per recipient: one buffered write instead of two and a writev.
+  const joinedFrames = new WeakMap<Buffer[], Buffer>();
+  const joined = (frame: Buffer[]) => {
+    let one = joinedFrames.get(frame);
+    if (!one) {
+      one = frame.length === 1 ? (frame[0] as Buffer) : Buffer.concat(frame);
+      joinedFrames.set(frame, one);
+    }
+    return one;
+  };
   let pending = new Set<() => void>();
   const flushPending = () => {
     const due = pending;
@@ -101,7 +112,7 @@ export function coalesceWebsocketWrites(io: IoServer) {
         turnCorked = raw;
         flushAtEndOfTurn();
       }
-      for (const part of frame) raw.write(part);
+      raw.write(joined(frame));
       return conn;
     };
   });
