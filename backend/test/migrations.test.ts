@@ -6,6 +6,7 @@ import { type DbHandle, openDatabase } from "../src/db/database.js";
 import { isUniqueViolation } from "../src/db/errors.js";
 import { migrationProvider } from "../src/db/migrations/index.js";
 import { createLogger } from "../src/logger.js";
+import { createMessageExtrasStore } from "../src/messages/message-extras.store.js";
 import { createMessagesStore } from "../src/messages/messages.store.js";
 import { createSearchStore } from "../src/search/search.store.js";
 import { insertGroup, insertUser } from "./helpers/rows.js";
@@ -26,16 +27,9 @@ describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
     if (error) throw error;
   };
   const messages = () => createMessagesStore(handle.db, handle.sqlite);
+  // A send as these versions stored it: the store itself writes the latest schema's columns.
   const send = (sender: string, clientId: string, text: string) =>
-    messages().insert({
-      id: randomUUID(),
-      conversation_id: conv,
-      sender_id: sender,
-      client_id: clientId,
-      text,
-      created_at: new Date().toISOString(),
-      reply_to_id: null,
-    });
+    sendAsBefore0007(handle, conv, sender, clientId, text);
 
   beforeAll(async () => {
     storage = await createStorage(dialect);
@@ -131,5 +125,161 @@ describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from messages`.execute(handle.db);
     expect(Number(rows[0]?.n)).toBe(1);
     await migrateTo("0006-search-index-file");
+  });
+});
+
+/** A message row with only the columns migrations 0003-0006 know, as their send path stored it. */
+async function sendAsBefore0007(
+  handle: DbHandle,
+  conversationId: string,
+  senderId: string,
+  clientId: string,
+  text: string,
+) {
+  return handle.db.transaction().execute(async (trx) => {
+    const conv = await trx
+      .updateTable("conversations")
+      .set((eb) => ({ last_seq: eb("last_seq", "+", 1), last_change_seq: eb("last_change_seq", "+", 1) }))
+      .where("id", "=", conversationId)
+      .returning(["last_seq", "last_change_seq"])
+      .executeTakeFirstOrThrow();
+    const row = {
+      id: randomUUID(),
+      conversation_id: conversationId,
+      seq: conv.last_seq,
+      sender_id: senderId,
+      client_id: clientId,
+      text,
+      created_at: new Date().toISOString(),
+      change_seq: conv.last_change_seq,
+    };
+    await trx.insertInto("messages").values(row).execute();
+    return row;
+  });
+}
+
+// Migration 0007 keeps unchanged messages out of the change-feed index; the feed must not notice.
+describe.each(dialects)("migration 0007, changed-messages index (%s)", (dialect) => {
+  let storage: TestStorage;
+  let handle: DbHandle;
+  let migrator: Migrator;
+  let alice: string;
+  let bob: string;
+  let conv: string;
+  const old: Array<{ id: string }> = [];
+
+  const migrateTo = async (name: string) => {
+    const { error } = await whileNoSchemaIsDropped(storage, () => migrator.migrateTo(name));
+    if (error) throw error;
+  };
+  const extras = () => createMessageExtrasStore(handle.db);
+  const send = (sender: string, text: string) =>
+    createMessagesStore(handle.db, handle.sqlite).insert({
+      id: randomUUID(),
+      conversation_id: conv,
+      sender_id: sender,
+      client_id: randomUUID(),
+      text,
+      created_at: new Date().toISOString(),
+      reply_to_id: null,
+    });
+  const row = (id: string) =>
+    handle.db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+  /** Messages whose change_seq is not the one they were created with: what the partial index holds. */
+  const indexed = async () =>
+    Number(
+      (
+        await sql<{ n: number }>`select count(*) as n from messages
+          where conversation_id = ${conv} and change_seq <> created_change_seq`.execute(handle.db)
+      ).rows[0]?.n,
+    );
+
+  /** For every cursor and a few page sizes: the feed as the full index answered it before. */
+  async function expectTheFeedOfEveryCursor() {
+    const { last_change_seq: last } = await handle.db
+      .selectFrom("conversations")
+      .select("last_change_seq")
+      .where("id", "=", conv)
+      .executeTakeFirstOrThrow();
+    for (let after = 0; after <= last; after++) {
+      const all = await handle.db
+        .selectFrom("messages")
+        .select("id")
+        .where("conversation_id", "=", conv)
+        .where("change_seq", ">", after)
+        .orderBy("change_seq")
+        .execute();
+      for (const limit of [1, 2, 3, 100]) {
+        const { rows, hasMore } = await extras().changesAfter(conv, after, limit);
+        expect(
+          rows.map((r) => r.id),
+          `after ${after}, limit ${limit}`,
+        ).toEqual(all.slice(0, limit).map((r) => r.id));
+        expect(hasMore, `after ${after}, limit ${limit}`).toBe(all.length > limit);
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    storage = await createStorage(dialect);
+    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
+    handle = openDatabase({ ...config.database, schema: storage.schema });
+    migrator = new Migrator({
+      db: handle.db,
+      provider: migrationProvider,
+      ...(storage.schema ? { migrationTableSchema: storage.schema } : {}),
+    });
+    await migrateTo("0006-search-index-file");
+    alice = await insertUser(handle.db);
+    bob = await insertUser(handle.db);
+    conv = await insertGroup(handle.db, alice, [bob]);
+    for (const text of ["old one", "old two", "old three", "old four"]) {
+      old.push(await sendAsBefore0007(handle, conv, alice, randomUUID(), text));
+    }
+    await migrateTo("0007-changed-messages-index");
+  });
+  afterAll(async () => {
+    await handle.close();
+    await storage.drop();
+  });
+
+  it("answers the change feed as before for every cursor, over messages from before and after it", async () => {
+    const sent = [];
+    for (const text of ["new one", "new two", "new three", "new four", "new five"]) sent.push(await send(bob, text));
+    const at = new Date().toISOString();
+    await extras().edit(sent[1]!, "new two, edited", at, []);
+    await extras().toggleReaction(await row(sent[3]!.id), alice, "👍", at, 10);
+    await extras().edit(await row(old[0]!.id), "old one, edited", at, []);
+    await send(alice, "new six");
+    await expectTheFeedOfEveryCursor();
+  });
+
+  it("keeps plain sends out of the change index, and puts a message in once it changes", async () => {
+    const before = await indexed();
+    const plain = [await send(alice, "plain"), await send(bob, "plain too")];
+    expect(await indexed()).toBe(before);
+    await extras().delete(plain[0]!, new Date().toISOString());
+    expect(await indexed()).toBe(before + 1);
+    if (handle.sqlite) {
+      const plan = handle.sqlite
+        .prepare(
+          "explain query plan select * from messages where conversation_id = ? and change_seq <> created_change_seq" +
+            " and change_seq > ? order by change_seq limit 3",
+        )
+        .all(conv, 0) as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join("; ")).toContain("messages_changed_idx");
+    }
+  });
+
+  it("migrates down and up again with the feed intact", async () => {
+    await migrateTo("0006-search-index-file");
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*) as n from messages where conversation_id = ${conv}`.execute(handle.db);
+    expect(Number(rows[0]?.n)).toBe(12);
+    await migrateTo("0007-changed-messages-index");
+    await expectTheFeedOfEveryCursor();
+    await send(alice, "after coming back");
+    await expectTheFeedOfEveryCursor();
   });
 });

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Db } from "../db/database.js";
 import type { Database } from "../db/schema/index.js";
 import type { MessageRow } from "./messages.store.js";
@@ -93,16 +93,41 @@ export function createMessageExtrasStore(db: Db) {
       await insertMentions(db, row, userIds);
     },
 
-    /** Messages changed after a change_seq (creation included), oldest change first. */
+    /**
+     * Messages changed after a change_seq (creation included), oldest change first. Those
+     * changed since they were sent are in the change index; the others still have the
+     * change_seq they were created with (migration 0007), which grows with seq, so they are
+     * the conversation's unchanged messages from the first seq created after the cursor on.
+     * One snapshot for both reads, so that a message changing meanwhile is in one of them.
+     */
     async changesAfter(conversationId: string, after: number, limit: number) {
       const rows = await db
-        .selectFrom("messages")
-        .selectAll()
-        .where("conversation_id", "=", conversationId)
-        .where("change_seq", ">", after)
-        .orderBy("change_seq")
-        .limit(limit + 1)
-        .execute();
+        .transaction()
+        .setIsolationLevel("repeatable read")
+        .execute(async (trx) => {
+          const changed = await trx
+            .selectFrom("messages")
+            .selectAll()
+            .where("conversation_id", "=", conversationId)
+            .where(sql<boolean>`change_seq <> created_change_seq`)
+            .where("change_seq", ">", after)
+            .orderBy("change_seq")
+            .limit(limit + 1)
+            .execute();
+          const from = await firstSeqCreatedAfter(trx, conversationId, after);
+          if (from === undefined) return changed;
+          const unchanged = await trx
+            .selectFrom("messages")
+            .selectAll()
+            .where("conversation_id", "=", conversationId)
+            .where("seq", ">=", from)
+            .where(sql<boolean>`change_seq = created_change_seq`)
+            .where("change_seq", ">", after)
+            .orderBy("seq")
+            .limit(limit + 1)
+            .execute();
+          return [...changed, ...unchanged].sort((a, b) => a.change_seq - b.change_seq);
+        });
       return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
     },
 
@@ -186,3 +211,40 @@ async function insertMentions(trx: Kysely<Database>, row: MessageRow, userIds: s
 }
 
 export type MessageExtrasStore = ReturnType<typeof createMessageExtrasStore>;
+
+/**
+ * The lowest seq whose message was created after change_seq `after`, or undefined when none
+ * was: a binary search by seq, since created_change_seq grows with seq (0 for messages older
+ * than migration 0007). A seq with no message counts as created after, so a gap can only make
+ * the answer lower, which costs the caller rows it filters out, never rows it misses.
+ */
+async function firstSeqCreatedAfter(
+  trx: Transaction<Database>,
+  conversationId: string,
+  after: number,
+): Promise<number | undefined> {
+  const createdWith = async (seq: number) =>
+    (
+      await trx
+        .selectFrom("messages")
+        .select("created_change_seq")
+        .where("conversation_id", "=", conversationId)
+        .where("seq", "=", seq)
+        .executeTakeFirst()
+    )?.created_change_seq;
+  const last =
+    (await trx.selectFrom("conversations").select("last_seq").where("id", "=", conversationId).executeTakeFirst())
+      ?.last_seq ?? 0;
+  const newest = last > 0 ? await createdWith(last) : undefined;
+  if (last === 0 || (newest !== undefined && newest <= after)) return undefined;
+  // Invariant: the message at `low` (0: none) was created at or before `after`; `high` after.
+  let low = 0;
+  let high = last;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    const created = await createdWith(mid);
+    if (created !== undefined && created <= after) low = mid;
+    else high = mid;
+  }
+  return high;
+}

@@ -1,7 +1,7 @@
 import type { MessageRow } from "./messages.store.js";
 
 /** What a send stores: the store adds seq, change_seq and the empty edit and delete stamps. */
-export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at" | "change_seq">;
+export type NewMessageRow = Omit<MessageRow, "seq" | "edited_at" | "deleted_at" | "change_seq" | "created_change_seq">;
 
 /** A send waiting in a batcher for its transaction; settled only after COMMIT. */
 export interface PendingSend {
@@ -27,6 +27,7 @@ export function storedRow(row: NewMessageRow, seq: number, changeSeq: number): M
     edited_at: null,
     deleted_at: null,
     change_seq: changeSeq,
+    created_change_seq: changeSeq,
     reply_to_id: row.reply_to_id,
   };
 }

@@ -91,8 +91,10 @@ export async function storeMany(trx: Transaction<Database>, rows: readonly NewMe
        where m.conversation_id = x.conversation_id and m.user_id = x.sender_id
       returning 1
     ), inserted as (
-      insert into messages (id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq, reply_to_id)
-      select id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq, reply_to_id from numbered
+      insert into messages (id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq,
+                            created_change_seq, reply_to_id)
+      select id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq, change_seq, reply_to_id
+        from numbered
       returning id, seq, change_seq
     )
     select inserted.id, inserted.seq, inserted.change_seq,

@@ -41,10 +41,10 @@ export function createSqliteSendBatcher(
       "UPDATE conversation_members SET last_read_seq = ? WHERE conversation_id = ? AND user_id = ?",
     );
     const insertMessage = sqlite.prepare<
-      [string, string, number, string, string, string, string, number, string | null]
+      [string, string, number, string, string, string, string, number, number, string | null]
     >(
-      "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq, reply_to_id," +
-        " edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+      "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, text, created_at, change_seq," +
+        " created_change_seq, reply_to_id, edited_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
     );
     let linkAttachment: SQLite.Statement<[string, string, number]> | undefined;
 
@@ -63,6 +63,7 @@ export function createSqliteSendBatcher(
         row.client_id,
         row.text,
         row.created_at,
+        changeSeq,
         changeSeq,
         row.reply_to_id,
       );
