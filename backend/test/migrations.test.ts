@@ -10,89 +10,71 @@ import { createMessageExtrasStore } from "../src/messages/message-extras.store.j
 import { createMessagesStore } from "../src/messages/messages.store.js";
 import { createSearchStore } from "../src/search/search.store.js";
 import { insertGroup, insertUser } from "./helpers/rows.js";
-import { createStorage, dialects, type TestStorage, whileNoSchemaIsDropped } from "./helpers/server.js";
+import { createStorage, dialects, whileNoSchemaIsDropped } from "./helpers/server.js";
 
 // Migration 0005 rebuilds the messages table on SQLite: what was stored before must survive it.
 describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
-  let storage: TestStorage;
-  let handle: DbHandle;
-  let migrator: Migrator;
-  let alice: string;
-  let bob: string;
-  let conv: string;
+  let fx: ChatFixture;
   const stored: Array<{ id: string; client_id: string; rowid?: number }> = [];
 
-  const migrateTo = async (name: string) => {
-    const { error } = await whileNoSchemaIsDropped(storage, () => migrator.migrateTo(name));
-    if (error) throw error;
-  };
-  const messages = () => createMessagesStore(handle.db, handle.sqlite);
+  const messages = () => createMessagesStore(fx.handle.db, fx.handle.sqlite);
   // A send as these versions stored it: the store itself writes the latest schema's columns.
   const send = (sender: string, clientId: string, text: string) =>
-    sendAsBefore0007(handle, conv, sender, clientId, text);
+    sendAsBefore0007(fx.handle, fx.conv, sender, clientId, text);
 
   beforeAll(async () => {
-    storage = await createStorage(dialect);
-    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
-    handle = openDatabase({ ...config.database, schema: storage.schema });
-    migrator = new Migrator({
-      db: handle.db,
-      provider: migrationProvider,
-      ...(storage.schema ? { migrationTableSchema: storage.schema } : {}),
-    });
-    await migrateTo("0004-deferred-search-index");
-    alice = await insertUser(handle.db);
-    bob = await insertUser(handle.db);
-    conv = await insertGroup(handle.db, alice, [bob]);
+    fx = await chatAt(dialect, "0004-deferred-search-index");
     for (const [i, text] of ["hello before the rebuild", "second message", "third one"].entries()) {
-      const row = await send(i % 2 ? bob : alice, randomUUID(), text);
+      const row = await send(i % 2 ? fx.bob : fx.alice, randomUUID(), text);
       stored.push({ id: row.id, client_id: row.client_id });
     }
     const first = stored[0]?.id as string;
-    await handle.db
+    await fx.handle.db
       .insertInto("reactions")
-      .values({ message_id: first, user_id: bob, emoji: "👍", created_at: new Date().toISOString() })
+      .values({ message_id: first, user_id: fx.bob, emoji: "👍", created_at: new Date().toISOString() })
       .execute();
-    if (handle.sqlite) {
+    if (fx.handle.sqlite) {
       for (const s of stored) {
         s.rowid = (
-          handle.sqlite.prepare("select rowid from messages where id = ?").get(s.id) as { rowid: number }
+          fx.handle.sqlite.prepare("select rowid from messages where id = ?").get(s.id) as { rowid: number }
         ).rowid;
       }
     }
-    await migrateTo("0005-send-path-indexes");
+    await fx.migrateTo("0005-send-path-indexes");
   });
   afterAll(async () => {
-    await handle.close();
-    await storage.drop();
+    await fx.handle.close();
+    await fx.storage.drop();
   });
 
   it("keeps every message, its rowid and its reactions", async () => {
-    const rows = await handle.db.selectFrom("messages").select(["id", "client_id"]).orderBy("seq").execute();
+    const rows = await fx.handle.db.selectFrom("messages").select(["id", "client_id"]).orderBy("seq").execute();
     expect(rows).toEqual(stored.map(({ id, client_id }) => ({ id, client_id })));
     for (const s of stored.filter((s) => s.rowid !== undefined)) {
-      expect(handle.sqlite?.prepare("select rowid from messages where id = ?").get(s.id)).toEqual({ rowid: s.rowid });
+      expect(fx.handle.sqlite?.prepare("select rowid from messages where id = ?").get(s.id)).toEqual({
+        rowid: s.rowid,
+      });
     }
-    const reactions = await handle.db.selectFrom("reactions").select(["message_id", "emoji"]).execute();
+    const reactions = await fx.handle.db.selectFrom("reactions").select(["message_id", "emoji"]).execute();
     expect(reactions).toEqual([{ message_id: stored[0]?.id, emoji: "👍" }]);
   });
 
   it("still refuses a second message with the same sender and client id, and accepts it from another sender", async () => {
     const clientId = stored[0]?.client_id as string;
-    await expect(send(alice, clientId, "again")).rejects.toSatisfy(isUniqueViolation);
-    await expect(send(bob, clientId, "same client id, other sender")).resolves.toMatchObject({ seq: 4 });
-    expect(await messages().findByClientId(alice, clientId)).toMatchObject({ id: stored[0]?.id });
+    await expect(send(fx.alice, clientId, "again")).rejects.toSatisfy(isUniqueViolation);
+    await expect(send(fx.bob, clientId, "same client id, other sender")).resolves.toMatchObject({ seq: 4 });
+    expect(await messages().findByClientId(fx.alice, clientId)).toMatchObject({ id: stored[0]?.id });
   });
 
   it("finds old and new messages by search after migrating on, and indexes edits", async () => {
-    await migrateTo("0006-search-index-file");
-    const search = createSearchStore(handle, createLogger("silent"));
+    await fx.migrateTo("0006-search-index-file");
+    const search = createSearchStore(fx.handle, createLogger("silent"));
     const find = async (term: string) =>
-      (await search.search({ userId: alice, terms: [term], limit: 10 })).map((m) => m.text);
+      (await search.search({ userId: fx.alice, terms: [term], limit: 10 })).map((m) => m.text);
     expect(await find("before the")).toEqual(["hello before the rebuild"]);
-    await send(alice, randomUUID(), "after the rebuild");
+    await send(fx.alice, randomUUID(), "after the rebuild");
     expect(await find("rebuild")).toHaveLength(2);
-    await handle.db
+    await fx.handle.db
       .updateTable("messages")
       .set({ text: "edited words" })
       .where("id", "=", stored[1]?.id as string)
@@ -102,29 +84,29 @@ describe.each(dialects)("migration 0005, send-path indexes (%s)", (dialect) => {
   });
 
   it("leaves foreign keys enforced, cascading deletes included", async () => {
-    if (handle.sqlite) expect(handle.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
-    const orphan = { conversation_id: conv, seq: 99, sender_id: randomUUID(), client_id: "x", text: "from nobody" };
+    if (fx.handle.sqlite) expect(fx.handle.sqlite.pragma("foreign_keys", { simple: true })).toBe(1);
+    const orphan = { conversation_id: fx.conv, seq: 99, sender_id: randomUUID(), client_id: "x", text: "from nobody" };
     await expect(
-      handle.db
+      fx.handle.db
         .insertInto("messages")
         .values({ ...orphan, id: randomUUID(), created_at: new Date().toISOString(), change_seq: 99 })
         .execute(),
     ).rejects.toThrow(/foreign key/i);
-    await handle.db.deleteFrom("conversations").where("id", "=", conv).execute();
-    expect(await handle.db.selectFrom("messages").select("id").execute()).toEqual([]);
-    expect(await handle.db.selectFrom("reactions").select("message_id").execute()).toEqual([]);
+    await fx.handle.db.deleteFrom("conversations").where("id", "=", fx.conv).execute();
+    expect(await fx.handle.db.selectFrom("messages").select("id").execute()).toEqual([]);
+    expect(await fx.handle.db.selectFrom("reactions").select("message_id").execute()).toEqual([]);
   });
 
   it("migrates back down to 0004 with the old idempotency index", async () => {
-    await migrateTo("0004-deferred-search-index");
-    const other = await insertGroup(handle.db, alice, [bob]);
-    conv = other;
+    await fx.migrateTo("0004-deferred-search-index");
+    const other = await insertGroup(fx.handle.db, fx.alice, [fx.bob]);
+    fx.conv = other;
     const clientId = randomUUID();
-    await send(alice, clientId, "after going down");
-    await expect(send(alice, clientId, "again")).rejects.toSatisfy(isUniqueViolation);
-    const { rows } = await sql<{ n: number }>`select count(*) as n from messages`.execute(handle.db);
+    await send(fx.alice, clientId, "after going down");
+    await expect(send(fx.alice, clientId, "again")).rejects.toSatisfy(isUniqueViolation);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from messages`.execute(fx.handle.db);
     expect(Number(rows[0]?.n)).toBe(1);
-    await migrateTo("0006-search-index-file");
+    await fx.migrateTo("0006-search-index-file");
   });
 });
 
@@ -160,23 +142,14 @@ async function sendAsBefore0007(
 
 // Migration 0007 keeps unchanged messages out of the change-feed index; the feed must not notice.
 describe.each(dialects)("migration 0007, changed-messages index (%s)", (dialect) => {
-  let storage: TestStorage;
-  let handle: DbHandle;
-  let migrator: Migrator;
-  let alice: string;
-  let bob: string;
-  let conv: string;
+  let fx: ChatFixture;
   const old: Array<{ id: string }> = [];
 
-  const migrateTo = async (name: string) => {
-    const { error } = await whileNoSchemaIsDropped(storage, () => migrator.migrateTo(name));
-    if (error) throw error;
-  };
-  const extras = () => createMessageExtrasStore(handle.db);
+  const extras = () => createMessageExtrasStore(fx.handle.db);
   const send = (sender: string, text: string) =>
-    createMessagesStore(handle.db, handle.sqlite).insert({
+    createMessagesStore(fx.handle.db, fx.handle.sqlite).insert({
       id: randomUUID(),
-      conversation_id: conv,
+      conversation_id: fx.conv,
       sender_id: sender,
       client_id: randomUUID(),
       text,
@@ -184,33 +157,33 @@ describe.each(dialects)("migration 0007, changed-messages index (%s)", (dialect)
       reply_to_id: null,
     });
   const row = (id: string) =>
-    handle.db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+    fx.handle.db.selectFrom("messages").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
   /** Messages whose change_seq is not the one they were created with: what the partial index holds. */
   const indexed = async () =>
     Number(
       (
         await sql<{ n: number }>`select count(*) as n from messages
-          where conversation_id = ${conv} and change_seq <> created_change_seq`.execute(handle.db)
+          where conversation_id = ${fx.conv} and change_seq <> created_change_seq`.execute(fx.handle.db)
       ).rows[0]?.n,
     );
 
   /** For every cursor and a few page sizes: the feed as the full index answered it before. */
   async function expectTheFeedOfEveryCursor() {
-    const { last_change_seq: last } = await handle.db
+    const { last_change_seq: last } = await fx.handle.db
       .selectFrom("conversations")
       .select("last_change_seq")
-      .where("id", "=", conv)
+      .where("id", "=", fx.conv)
       .executeTakeFirstOrThrow();
     for (let after = 0; after <= last; after++) {
-      const all = await handle.db
+      const all = await fx.handle.db
         .selectFrom("messages")
         .select("id")
-        .where("conversation_id", "=", conv)
+        .where("conversation_id", "=", fx.conv)
         .where("change_seq", ">", after)
         .orderBy("change_seq")
         .execute();
       for (const limit of [1, 2, 3, 100]) {
-        const { rows, hasMore } = await extras().changesAfter(conv, after, limit);
+        const { rows, hasMore } = await extras().changesAfter(fx.conv, after, limit);
         expect(
           rows.map((r) => r.id),
           `after ${after}, limit ${limit}`,
@@ -221,65 +194,79 @@ describe.each(dialects)("migration 0007, changed-messages index (%s)", (dialect)
   }
 
   beforeAll(async () => {
-    storage = await createStorage(dialect);
-    const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
-    handle = openDatabase({ ...config.database, schema: storage.schema });
-    migrator = new Migrator({
-      db: handle.db,
-      provider: migrationProvider,
-      ...(storage.schema ? { migrationTableSchema: storage.schema } : {}),
-    });
-    await migrateTo("0006-search-index-file");
-    alice = await insertUser(handle.db);
-    bob = await insertUser(handle.db);
-    conv = await insertGroup(handle.db, alice, [bob]);
+    fx = await chatAt(dialect, "0006-search-index-file");
     for (const text of ["old one", "old two", "old three", "old four"]) {
-      old.push(await sendAsBefore0007(handle, conv, alice, randomUUID(), text));
+      old.push(await sendAsBefore0007(fx.handle, fx.conv, fx.alice, randomUUID(), text));
     }
-    await migrateTo("0007-changed-messages-index");
+    await fx.migrateTo("0007-changed-messages-index");
   });
   afterAll(async () => {
-    await handle.close();
-    await storage.drop();
+    await fx.handle.close();
+    await fx.storage.drop();
   });
 
   it("answers the change feed as before for every cursor, over messages from before and after it", async () => {
     const sent = [];
-    for (const text of ["new one", "new two", "new three", "new four", "new five"]) sent.push(await send(bob, text));
+    for (const text of ["new one", "new two", "new three", "new four", "new five"]) sent.push(await send(fx.bob, text));
     const at = new Date().toISOString();
     await extras().edit(sent[1]!, "new two, edited", at, []);
-    await extras().toggleReaction(await row(sent[3]!.id), alice, "👍", at, 10);
+    await extras().toggleReaction(await row(sent[3]!.id), fx.alice, "👍", at, 10);
     await extras().edit(await row(old[0]!.id), "old one, edited", at, []);
-    await send(alice, "new six");
+    await send(fx.alice, "new six");
     await expectTheFeedOfEveryCursor();
   });
 
   it("keeps plain sends out of the change index, and puts a message in once it changes", async () => {
     const before = await indexed();
-    const plain = [await send(alice, "plain"), await send(bob, "plain too")];
+    const plain = [await send(fx.alice, "plain"), await send(fx.bob, "plain too")];
     expect(await indexed()).toBe(before);
     await extras().delete(plain[0]!, new Date().toISOString());
     expect(await indexed()).toBe(before + 1);
-    if (handle.sqlite) {
-      const plan = handle.sqlite
+    if (fx.handle.sqlite) {
+      const plan = fx.handle.sqlite
         .prepare(
           "explain query plan select * from messages where conversation_id = ? and change_seq <> created_change_seq" +
             " and change_seq > ? order by change_seq limit 3",
         )
-        .all(conv, 0) as Array<{ detail: string }>;
+        .all(fx.conv, 0) as Array<{ detail: string }>;
       expect(plan.map((p) => p.detail).join("; ")).toContain("messages_changed_idx");
     }
   });
 
   it("migrates down and up again with the feed intact", async () => {
-    await migrateTo("0006-search-index-file");
+    await fx.migrateTo("0006-search-index-file");
     const { rows } = await sql<{
       n: number;
-    }>`select count(*) as n from messages where conversation_id = ${conv}`.execute(handle.db);
+    }>`select count(*) as n from messages where conversation_id = ${fx.conv}`.execute(fx.handle.db);
     expect(Number(rows[0]?.n)).toBe(12);
-    await migrateTo("0007-changed-messages-index");
+    await fx.migrateTo("0007-changed-messages-index");
     await expectTheFeedOfEveryCursor();
-    await send(alice, "after coming back");
+    await send(fx.alice, "after coming back");
     await expectTheFeedOfEveryCursor();
   });
 });
+
+/**
+ * A fresh database of the dialect at `version`, a way to migrate it to any other, and a group
+ * of two users in it.
+ */
+async function chatAt(dialect: (typeof dialects)[number], version: string) {
+  const storage = await createStorage(dialect);
+  const config = parseConfig({ NODE_ENV: "test", DATA_DIR: storage.dataDir, ...storage.env });
+  const handle = openDatabase({ ...config.database, schema: storage.schema });
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: migrationProvider,
+    ...(storage.schema ? { migrationTableSchema: storage.schema } : {}),
+  });
+  const migrateTo = async (name: string) => {
+    const { error } = await whileNoSchemaIsDropped(storage, () => migrator.migrateTo(name));
+    if (error) throw error;
+  };
+  await migrateTo(version);
+  const alice = await insertUser(handle.db);
+  const bob = await insertUser(handle.db);
+  const conv = await insertGroup(handle.db, alice, [bob]);
+  return { storage, handle, migrateTo, alice, bob, conv };
+}
+type ChatFixture = Awaited<ReturnType<typeof chatAt>>;
