@@ -51,6 +51,34 @@ describe.each(dialects)("storage (%s)", (dialect) => {
     await expect(user("samename")).rejects.toSatisfy(isUniqueViolation);
   });
 
+  // Kysely and the SQLite send path share one connection (PostgreSQL's pool gives each its
+  // own). A send batch that ran while one of Kysely's transactions was open would become a
+  // savepoint inside it: acknowledged before anything was committed, and undone if that
+  // transaction rolled back.
+  if (dialect === "sqlite")
+    it("never stores a send inside another open transaction", async () => {
+      const sqlite = handle.sqlite as NonNullable<typeof handle.sqlite>;
+      const a = await user();
+      const conv = await group(a, [await user()]);
+      let sent: Promise<{ id: string }> | undefined;
+      let settledInsideAnother = false;
+      const rollback = handle.db.transaction().execute(async (trx) => {
+        await trx.selectFrom("users").select("id").limit(1).execute();
+        sent = messages.insert(message(conv, a));
+        sent.then(() => {
+          settledInsideAnother = sqlite.inTransaction;
+        });
+        await new Promise((r) => setTimeout(r, 30));
+        throw new Error("rolled back");
+      });
+      await expect(rollback).rejects.toThrow("rolled back");
+      const row = await (sent as Promise<{ id: string }>);
+      expect(settledInsideAnother).toBe(false);
+      expect(await handle.db.selectFrom("messages").select("id").where("id", "=", row.id).execute()).toEqual([
+        { id: row.id },
+      ]);
+    });
+
   it("assigns gap-free seqs to concurrent inserts", async () => {
     const a = await user();
     const b = await user();

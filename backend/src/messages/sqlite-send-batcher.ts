@@ -104,6 +104,13 @@ export function createSqliteSendBatcher(
 
   let lastFlush = Number.NEGATIVE_INFINITY;
   function flush() {
+    // Kysely shares this connection. Inside one of its transactions a batch would become a
+    // savepoint: acknowledged before anything is committed, and undone if that transaction
+    // rolls back. Kysely's transactions are short; the batch waits for the end of this one.
+    if (sqlite.inTransaction) {
+      setImmediate(flush);
+      return;
+    }
     scheduled = false;
     lastFlush = performance.now();
     try {
