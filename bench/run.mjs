@@ -4,9 +4,10 @@
 import { cpus, totalmem } from "node:os";
 import { closeAll, connectAll } from "./lib/clients.mjs";
 import { collectGarbage } from "./lib/inspector.mjs";
+import { createLoadgenPool } from "./lib/loadgen-pool.mjs";
 import { readOptions } from "./lib/options.mjs";
 import { printTable, tableRows, writeResults } from "./lib/report.mjs";
-import { canPin, loadCore, pin, serverCore, startServer } from "./lib/servers.mjs";
+import { canPin, loadCore, loadCores, pin, serverCore, startServer } from "./lib/servers.mjs";
 import { planConversations, prefixOf, setUpApp, setUpBaseline } from "./lib/topology.mjs";
 import { createWorkload, machineBusy } from "./lib/workload.mjs";
 
@@ -168,6 +169,27 @@ async function measureSide(side, server, world) {
     const conversations = prefixOf(world.conversations, clients);
     const active = conversations.reduce((n, c) => n + c.members.length, 0);
     const tokens = world.users.slice(0, active).map((u) => u.token);
+    if (opts.loadgenProcesses > 1) {
+      const pool = await exclusive(() =>
+        createLoadgenPool({
+          url: server.url,
+          tokens,
+          conversations,
+          textBytes: opts.textBytes,
+          processes: opts.loadgenProcesses,
+          server,
+          pinTo: pinned ? (pid) => pin(pid, loadCores()) : undefined,
+        }),
+      );
+      try {
+        return await fn(pool);
+      } finally {
+        await exclusive(async () => {
+          await pool.close();
+          await sleep(500);
+        });
+      }
+    }
     const sockets = await exclusive(() => connectAll(server.url, tokens));
     try {
       return await fn(createWorkload({ sockets, conversations, textBytes: opts.textBytes, server }));

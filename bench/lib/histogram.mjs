@@ -14,6 +14,13 @@ export class Histogram {
     if (v > this.max) this.max = v;
   }
 
+  /** Adds another histogram's counts (a plain copy of one is enough: counts, n, max). */
+  add(other) {
+    for (let i = 0; i <= SIZE; i++) this.counts[i] += other.counts[i];
+    this.n += other.n;
+    this.max = Math.max(this.max, other.max);
+  }
+
   percentile(p) {
     if (this.n === 0) return null;
     const rank = Math.ceil((p / 100) * this.n);

@@ -18,6 +18,9 @@ const HELP = `npm run bench -- [options]
   --no-pin               do not pin server and load generator to separate cores
   --out NAME             result file name under bench/results (default: latest or sweep, -postgres)
   --app-entry FILE       start this build of the server instead of backend/dist/main.js (A/B runs)
+  --loadgen-processes N  spread the active clients over N load-generator processes, whole
+                         conversations each, on the cores the server does not use (default 1;
+                         more only helps with more than two cores)
 `;
 
 export function readOptions(argv = process.argv.slice(2)) {
@@ -39,6 +42,7 @@ export function readOptions(argv = process.argv.slice(2)) {
       "no-pin": { type: "boolean", default: false },
       out: { type: "string" },
       "app-entry": { type: "string" },
+      "loadgen-processes": { type: "string", default: "1" },
       help: { type: "boolean", default: false },
     },
   });
@@ -65,8 +69,12 @@ export function readOptions(argv = process.argv.slice(2)) {
     smoke,
     pin: !values["no-pin"],
     appEntry: values["app-entry"],
+    loadgenProcesses: Number(values["loadgen-processes"]),
     out: values.out ?? `${values.sweep ? "sweep" : "latest"}${values.db === "postgres" ? "-postgres" : ""}`,
   };
+  if (!(Number.isInteger(opts.loadgenProcesses) && opts.loadgenProcesses >= 1 && opts.loadgenProcesses <= 16)) {
+    throw new Error("--loadgen-processes takes an integer from 1 to 16");
+  }
   for (const k of ["clients", "groupSize", "textBytes", "stepSeconds", "connections"]) {
     if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new Error(`--${k} must be a positive integer`);
   }

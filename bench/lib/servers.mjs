@@ -4,7 +4,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -15,6 +15,11 @@ const CLK_TCK = 100;
 
 export const serverCore = 1;
 export const loadCore = 0;
+/** Every core but the server's, as a taskset list: where load-generator processes may run. */
+export const loadCores = () =>
+  Array.from({ length: cpus().length }, (_, i) => i)
+    .filter((c) => c !== serverCore)
+    .join(",");
 
 export function canPin() {
   try {

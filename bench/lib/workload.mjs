@@ -22,7 +22,9 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 // Step ids are unique for the whole run: clientIds must never repeat for a user, or the
 // app rightly answers the send as a retry of the stored message and broadcasts nothing.
+// Load-generator processes (loadgen-pool.mjs) are handed theirs by the parent.
 let lastStep = 0;
+export const nextStep = () => ++lastStep;
 
 // Client ids are time-ordered, as the web client's (UUIDv7) are: step, then the sender's
 // message number, then the sender. Zero-padded so that text order is time order.
@@ -135,8 +137,9 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
     return { lost, duplicated, unexpected };
   }
 
-  async function run(rate, seconds) {
-    step = ++lastStep;
+  /** `given.step` comes from a parent process; `given.histograms` returns the raw histograms. */
+  async function run(rate, seconds, given = {}) {
+    step = given.step ?? nextStep();
     const total = Math.max(n, Math.floor(rate * (WARMUP_S + seconds)));
     const cap = Math.ceil(total / n) + 1;
     const start = performance.now() + 20;
@@ -254,6 +257,7 @@ export function createWorkload({ sockets, conversations, textBytes, server }) {
       // The measured window on the machine's monotonic clock, which V8's CPU profiles also
       // use: bench/profile-summary.mjs --window picks this step out of a server's profile.
       windowUs,
+      ...(given.histograms ? { histograms: { latency: st.latency, ack: st.ackLatency } } : {}),
     };
   }
 
