@@ -14,7 +14,12 @@ export class NotAMemberError extends Error {}
 export function createMessagesStore(db: Db, sqlite?: SQLite.Database) {
   // Both group-commit, with raw statements on the measured hot path.
   const notAMember = () => new NotAMemberError();
-  const batcher = sqlite ? createSqliteSendBatcher(sqlite, notAMember) : createPgSendBatcher(db, notAMember);
+  const batcher = sqlite
+    ? createSqliteSendBatcher(sqlite, notAMember, {
+        // In the queue for the one connection with Kysely's queries and transactions.
+        withConnection: (flush) => db.connection().execute(async () => flush()),
+      })
+    : createPgSendBatcher(db, notAMember);
   return {
     findByClientId(senderId: string, clientId: string) {
       return db

@@ -20,11 +20,20 @@ const MIN_COMMIT_INTERVAL_MS = 5;
  * promise settles only after COMMIT: no send is acknowledged or broadcast before it is stored.
  * Raw prepared statements: on this path Kysely's per-query compile and prepare cost more
  * than SQLite's own work. better-sqlite3 is synchronous, so seq follows arrival order.
+ *
+ * `withConnection` runs a flush in its turn on the connection: the store passes Kysely's,
+ * whose queries and transactions share it. Run while one of Kysely's transactions was open, a
+ * batch would become a savepoint inside it, acknowledged before anything was committed and
+ * undone if that transaction rolled back.
  */
 export function createSqliteSendBatcher(
   sqlite: SQLite.Database,
   notAMember: () => Error,
-  { maxBatch = 256, minIntervalMs = MIN_COMMIT_INTERVAL_MS } = {},
+  {
+    maxBatch = 256,
+    minIntervalMs = MIN_COMMIT_INTERVAL_MS,
+    withConnection = async (flush: () => void) => flush(),
+  }: { maxBatch?: number; minIntervalMs?: number; withConnection?: (flush: () => void) => Promise<void> } = {},
 ) {
   let statements: ReturnType<typeof prepare> | undefined;
   let queue: PendingSend[] = [];
@@ -104,13 +113,6 @@ export function createSqliteSendBatcher(
 
   let lastFlush = Number.NEGATIVE_INFINITY;
   function flush() {
-    // Kysely shares this connection. Inside one of its transactions a batch would become a
-    // savepoint: acknowledged before anything is committed, and undone if that transaction
-    // rolls back. Kysely's transactions are short; the batch waits for the end of this one.
-    if (sqlite.inTransaction) {
-      setImmediate(flush);
-      return;
-    }
     scheduled = false;
     lastFlush = performance.now();
     try {
@@ -139,6 +141,15 @@ export function createSqliteSendBatcher(
     }
   }
 
+  function takeTurn() {
+    withConnection(flush).catch((err) => {
+      // The connection could not be had (the database is closing): nothing queued is stored.
+      scheduled = false;
+      for (const p of queue) p.reject(err);
+      queue = [];
+    });
+  }
+
   return {
     insert(row: NewMessageRow, attachmentIds?: readonly string[]): Promise<MessageRow> {
       return new Promise((resolve, reject) => {
@@ -146,8 +157,8 @@ export function createSqliteSendBatcher(
         if (!scheduled) {
           scheduled = true;
           const wait = lastFlush + minIntervalMs - performance.now();
-          if (wait > 0) setTimeout(flush, wait);
-          else setImmediate(flush);
+          if (wait > 0) setTimeout(takeTurn, wait);
+          else setImmediate(takeTurn);
         }
       });
     },
