@@ -11,7 +11,8 @@ const HELP = `npm run bench -- [options]
   --step-seconds S       measured seconds per load step (default 3; 5 with --sweep)
   --connections N        idle authenticated connections for the memory figure (default 1000)
   --sweep                full sweep: finer rate search, then active clients 500..5000 at half
-                         the app's sustained rate, and 5,000 idle connections
+                         the app's sustained rate, a rate search with 2,000 clients and a step
+                         at half the app's rate there, and 5,000 idle connections
   --only app|baseline    run one side only (no ratios)
   --cpu-prof             write V8 CPU profiles of both servers to bench/results/profiles/
   --smoke                a few clients for a few seconds; exits 1 on any lost or duplicated delivery

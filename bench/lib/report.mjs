@@ -38,6 +38,18 @@ export function tableRows(result) {
     // Past ~85% of its core the load generator's own queue shows up in every latency figure.
     add(`load generator CPU %, ${fmt(point.clients)} clients`, (s) => at(s)?.loadgenCpu);
   }
+  const target = app.atTargetClients ?? base.atTargetClients;
+  if (target) {
+    const n = fmt(target.clients);
+    add(`sustained messages/s, ${n} clients (p99 < 50 ms)`, (s) => s.atTargetClients?.sustained?.messagesPerSec);
+    const half = fmt(target.reference.offeredRate);
+    add(
+      `deliver p99 ms, ${n} clients @ ${half} msg/s (half the app's rate there)`,
+      (s) => s.atTargetClients?.reference.latency.p99,
+      2,
+    );
+    add(`load generator CPU %, ${n} clients @ ${half} msg/s`, (s) => s.atTargetClients?.reference.loadgenCpu);
+  }
   add("lost deliveries (all steps)", (s) => s.lost);
   add("duplicated deliveries (all steps)", (s) => s.duplicated);
   add("failed acks or misdirected deliveries (all steps)", (s) => s.errors);
