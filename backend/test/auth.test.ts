@@ -1,4 +1,5 @@
 import { SignJWT } from "jose";
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, connectSocket, nextEvent, registerUser, uniqueName } from "./helpers/clients.js";
 import { dialects, startServer, type TestServer } from "./helpers/server.js";
@@ -123,6 +124,32 @@ describe.each(dialects)("auth (%s)", (dialect) => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe("UNAUTHORIZED");
     }
+  });
+
+  it("authenticates sockets by cookie or token, and keeps no upgrade request once they are in", async () => {
+    const res = await api(server.url, "POST", "/api/auth/register", {
+      body: { username: uniqueName("sockcookie"), password: "password123" },
+    });
+    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+    const byCookie = io(server.url, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie },
+    });
+    await new Promise<void>((resolve, reject) => {
+      byCookie.once("connect", resolve);
+      byCookie.once("connect_error", reject);
+    });
+    const other = await registerUser(server.url);
+    const byToken = await connectSocket(server.url, other.token);
+    const sockets = await server.app.io.fetchSockets();
+    const ours = sockets.filter((s) => [res.body.user.id, other.user.id].includes(s.data.userId));
+    expect(ours).toHaveLength(2);
+    // Socket.IO would keep each upgrade request (and its raw headers) for the connection's life.
+    for (const s of ours) expect((s as unknown as { conn: { request: unknown } }).conn.request).toBeNull();
+    byCookie.close();
+    byToken.close();
   });
 
   it("refuses a socket handshake without valid auth", async () => {

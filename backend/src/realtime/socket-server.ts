@@ -29,6 +29,10 @@ export function authenticateSockets(io: IoServer, auth: AuthService) {
       if (!claims) return next(new Error("UNAUTHORIZED"));
       socket.data.userId = claims.userId;
       socket.data.sessionId = claims.sessionId;
+      // Socket.IO keeps each connection's upgrade request (an IncomingMessage and its raw
+      // headers) for the connection's lifetime; nothing reads it after this check, and
+      // socket.handshake keeps the parsed headers.
+      (socket.conn as { request: unknown }).request = null;
       next();
     } catch {
       next(new Error("UNAUTHORIZED"));
