@@ -5,7 +5,7 @@ import { type Socket as ClientSocket, io as connect } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createLogger } from "../src/logger.js";
-import { drainCommands, onCommand } from "../src/realtime/command.js";
+import { command, commandListeners, drainCommands, listen } from "../src/realtime/command.js";
 
 describe("socket commands and shutdown drain", () => {
   const http = createServer();
@@ -14,12 +14,17 @@ describe("socket commands and shutdown drain", () => {
   let client: ClientSocket;
 
   beforeAll(async () => {
-    io.on("connection", (socket) => {
-      onCommand(socket, "slow", z.object({ n: z.number() }), createLogger("silent"), async ({ n }) => {
-        await new Promise<void>((resolve) => release.push(resolve));
-        return { n };
-      });
-    });
+    const listeners = commandListeners(
+      io,
+      {
+        slow: command(z.object({ n: z.number() }), async (_userId, { n }) => {
+          await new Promise<void>((resolve) => release.push(resolve));
+          return { n };
+        }),
+      },
+      createLogger("silent"),
+    );
+    io.on("connection", (socket) => listen(socket, listeners));
     await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
     client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ["websocket"] });
     await new Promise((r) => client.once("connect", r));

@@ -23,6 +23,35 @@ describe.each(dialects)("realtime (%s)", (dialect) => {
   });
   afterAll(() => server.close());
 
+  it("gives every socket the same listeners and write methods, made once per server", async () => {
+    const [a, b] = await registerUsers(server.url, 2);
+    const conv = await openDirect(server.url, a!, b!);
+    const sa = await connectSocket(server.url, a!.token);
+    const sb = await connectSocket(server.url, b!.token);
+    const [x, y] = (await server.app.io.fetchSockets()).filter((s) =>
+      [a!.user.id, b!.user.id].includes(s.data.userId),
+    ) as unknown as Array<{
+      listeners(event: string): unknown[];
+      conn: { flush: unknown; write: unknown };
+    }>;
+    // Made per socket, these closures were a fifth of what each connection kept in memory.
+    const events = ["send_message", "mark_read", "typing", "sync", "edit_message", "delete_message", "react"];
+    for (const event of [...events, "sync_changes", "disconnect"]) {
+      expect(x!.listeners(event)).toHaveLength(1);
+      expect(x!.listeners(event)[0]).toBe(y!.listeners(event)[0]);
+    }
+    expect(x!.conn.flush).toBe(y!.conn.flush);
+    expect(x!.conn.write).toBe(y!.conn.write);
+    // Shared, they still act for their own socket's user.
+    const got = nextEvent(sb, "new_message");
+    const sent = await sendMessage(sa, conv.id, "from a");
+    expect((await got).message).toMatchObject({ id: sent.id, senderId: a!.user.id });
+    const reply = await command(sb, "edit_message", { messageId: sent.id, text: "not b's to edit" });
+    expect(reply).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    sa.close();
+    sb.close();
+  });
+
   it("mark_read is monotonic, clamped to lastSeq, and announced to members", async () => {
     const [a, b, c] = await registerUsers(server.url, 3);
     const group = await createGroup(server.url, a!, [b!, c!]);

@@ -4,8 +4,23 @@ import type { z } from "zod";
 import { toApiError } from "../http/app-error.js";
 import { parse } from "../http/validate.js";
 import type { Logger } from "../logger.js";
+import type { SocketData } from "./realtime.js";
 
 type AckAnswer = { ok: true } & object;
+type Ack = (answer: AckAnswer | { ok: false; error: ApiError }) => void;
+
+/** A client command: the protocol schema of its payload, and what it does for the socket's user. */
+export interface Command<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  run(userId: string, input: z.infer<S>, socket: Socket): Promise<object | undefined>;
+}
+
+export function command<S extends z.ZodType>(schema: S, run: Command<S>["run"]): Command<S> {
+  return { schema, run };
+}
+
+/** Says whether a user's command may run now: undefined if so, else the error its ack gets. */
+export type Admit = (userId: string) => Promise<ApiError | undefined>;
 
 /**
  * Commands still running, per Socket.IO server, so shutdown can let their writes finish.
@@ -27,40 +42,55 @@ export async function drainCommands(io: object, timeoutMs: number): Promise<void
     new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
   ]);
 }
-type Ack = (answer: AckAnswer | { ok: false; error: ApiError }) => void;
+
+export type CommandListeners = ReadonlyArray<readonly [event: string, listener: (...args: unknown[]) => void]>;
 
 /**
- * Registers a client command: parse the payload with its protocol schema, run the
- * handler, and always answer the ack. A client that sent no ack still gets the work
- * done; nothing it sends can throw out of here.
+ * One listener per command, made once per server and shared by all its sockets: a listener
+ * finds its socket as `this` (Socket.IO emits events through Node's EventEmitter) and the
+ * user in the socket's data. Made per socket, the listeners and their closures were about 30
+ * of the 217 heap objects each connection kept (docs/performance.md, item 27).
+ *
+ * Each listener parses the payload with the command's schema, runs the command, and always
+ * answers the ack. A client that sent no ack still gets the work done; nothing it sends can
+ * throw out of here.
  */
-export function onCommand<S extends z.ZodType>(
-  socket: Socket,
-  event: string,
-  schema: S,
+export function commandListeners(
+  io: object,
+  commands: Readonly<Record<string, Command>>,
   logger: Logger,
-  handler: (input: z.infer<S>) => Promise<object | undefined>,
-) {
-  socket.on(event, async (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
-    const payload = typeof args[0] === "function" ? undefined : args[0];
-    const server = socket.nsp.server;
-    let running = inflight.get(server);
-    if (!running) {
-      running = { count: 0, onIdle: [] };
-      inflight.set(server, running);
+  admit?: Admit,
+): CommandListeners {
+  let running = inflight.get(io);
+  if (!running) {
+    running = { count: 0, onIdle: [] };
+    inflight.set(io, running);
+  }
+  const counter = running;
+  return Object.entries(commands).map(([event, { schema, run }]) => {
+    async function listener(this: Socket, ...args: unknown[]) {
+      const last = args[args.length - 1];
+      const ack: Ack = typeof last === "function" ? (last as Ack) : () => {};
+      const payload = typeof args[0] === "function" ? undefined : args[0];
+      const { userId } = this.data as SocketData;
+      counter.count++;
+      try {
+        const refused = admit ? await admit(userId) : undefined;
+        if (refused) return ack({ ok: false, error: refused });
+        const result = await run(userId, parse(schema, payload), this);
+        ack({ ok: true, ...result });
+      } catch (err) {
+        const error = toApiError(err);
+        if (error.code === "INTERNAL") logger.error({ err, event, userId, socketId: this.id }, "socket command failed");
+        ack({ ok: false, error });
+      } finally {
+        if (--counter.count === 0) for (const resolve of counter.onIdle.splice(0)) resolve();
+      }
     }
-    running.count++;
-    try {
-      const result = await handler(parse(schema, payload));
-      ack({ ok: true, ...result });
-    } catch (err) {
-      const error = toApiError(err);
-      if (error.code === "INTERNAL") logger.error({ err, event }, "socket command failed");
-      ack({ ok: false, error });
-    } finally {
-      if (--running.count === 0) for (const resolve of running.onIdle.splice(0)) resolve();
-    }
+    return [event, listener] as const;
   });
+}
+
+export function listen(socket: Socket, listeners: CommandListeners) {
+  for (const [event, listener] of listeners) socket.on(event, listener);
 }

@@ -1,11 +1,12 @@
 import type { ClientToServerEvents, ServerToClientEvents } from "@chat/protocol";
-import type { Server } from "socket.io";
+import type { Server, Socket } from "socket.io";
 
 export interface SocketData {
   userId: string;
   sessionId: string;
 }
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** Messages between nodes (through the adapter when Redis is configured). */
 export interface InterServerEvents {
