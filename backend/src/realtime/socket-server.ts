@@ -4,6 +4,7 @@ import type { AuthService } from "../auth/auth.service.js";
 import { isOriginAllowed, readToken } from "../auth/credentials.js";
 import { coalesceWebsocketWrites } from "./coalesced-writes.js";
 import type { IoServer } from "./realtime.js";
+import { releaseReceivedFrames } from "./received-frames.js";
 
 /** 100 KB is far above the largest valid command (4,000 characters of text). */
 const MAX_PAYLOAD_BYTES = 100_000;
@@ -16,6 +17,7 @@ export function createSocketServer(httpServer: HttpServer, allowedOrigins: reado
     allowRequest: (req, callback) => callback(null, isOriginAllowed(req, allowedOrigins)),
   });
   coalesceWebsocketWrites(io);
+  releaseReceivedFrames(io);
   return io;
 }
 
