@@ -1,10 +1,9 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo, Socket as NetSocket } from "node:net";
-import { Server, type Socket } from "socket.io";
-import { type Socket as ClientSocket, io as connect } from "socket.io-client";
+import type { Socket as NetSocket } from "node:net";
+import type { Server, Socket } from "socket.io";
+import type { Socket as ClientSocket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coalesceWebsocketWrites } from "../src/realtime/coalesced-writes.js";
-import type { IoServer } from "../src/realtime/realtime.js";
+import { startBareIo } from "./helpers/bare-io.js";
 
 /** Counts the write calls (each one syscall) that reach a server-side TCP socket. */
 function countWrites(socket: Socket) {
@@ -35,38 +34,23 @@ function received(client: ClientSocket, event: string, count: number): Promise<n
 }
 
 describe("coalesced websocket writes", () => {
-  let http: HttpServer;
+  let bare: Awaited<ReturnType<typeof startBareIo>>;
   let io: Server;
-  let url: string;
-  const serverSockets = new Map<string, Socket>();
-  const clients: ClientSocket[] = [];
+  const serverSockets = { get: (name: string) => bare.serverSocket(name) };
 
   beforeAll(async () => {
-    http = createServer();
-    io = new Server(http, { serveClient: false });
-    coalesceWebsocketWrites(io as unknown as IoServer);
-    io.on("connection", (socket) => {
-      serverSockets.set(String(socket.handshake.auth.name), socket);
+    bare = await startBareIo(coalesceWebsocketWrites, (socket) => {
       socket.join("room");
       socket.on("echo", (n: number, ack: (n: number) => void) => {
         void Promise.resolve().then(() => ack(n));
       });
     });
-    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    io = bare.io;
   });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    await new Promise((r) => io.close(r));
-  });
+  afterAll(() => bare.close());
 
   async function client(name: string, transports: ("websocket" | "polling")[]): Promise<ClientSocket> {
-    const c = connect(url, { transports, auth: { name }, forceNew: true });
-    clients.push(c);
-    await new Promise<void>((resolve, reject) => {
-      c.once("connect", () => resolve());
-      c.once("connect_error", reject);
-    });
+    const c = await bare.client(name, transports);
     // The server's connection handler has run once the first round trip is answered.
     await c.timeout(2000).emitWithAck("echo", 0);
     return c;
