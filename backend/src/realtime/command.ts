@@ -61,12 +61,8 @@ export function commandListeners(
   logger: Logger,
   admit?: Admit,
 ): CommandListeners {
-  let running = inflight.get(io);
-  if (!running) {
-    running = { count: 0, onIdle: [] };
-    inflight.set(io, running);
-  }
-  const counter = running;
+  const counter = inflight.get(io) ?? { count: 0, onIdle: [] };
+  inflight.set(io, counter);
   return Object.entries(commands).map(([event, { schema, run }]) => {
     async function listener(this: Socket, ...args: unknown[]) {
       const last = args[args.length - 1];
