@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { startCheckpointer } from "../src/db/sqlite-checkpointer.js";
+import { settle, startCheckpointer } from "../src/db/sqlite-checkpointer.js";
 import { runScript, srcDir } from "./helpers/script.js";
 
 // Under steady writes the WAL must still start over (stay bounded) without SQLite's own
@@ -46,6 +46,55 @@ describe("sqlite checkpointer", () => {
     }
     expect(written).toBeGreaterThan(2_000);
     expect(largest).toBeLessThan(written / 2);
+  });
+
+  // settle() decides how many passes the worker makes. A real WAL cannot be made to take
+  // writes while a pass runs without racing it, so here a pass is played by a model that
+  // keeps SQLite's bookkeeping: a pass copies the frames present when it began and reports
+  // those; what the event loop writes meanwhile (a share of what the pass copied, as both
+  // take time in proportion) lands after them, for the next pass.
+  const wal = (frames: number, writesPerCopied: number) => {
+    const state = { log: frames, checkpointed: 0, passes: 0 };
+    const pass = () => {
+      state.passes++;
+      const progress = { log: state.log, checkpointed: state.log };
+      state.log += Math.ceil((progress.log - state.checkpointed) * writesPerCopied);
+      state.checkpointed = progress.checkpointed;
+      return progress;
+    };
+    return { state, pass };
+  };
+
+  describe("settling before the finish", () => {
+    it("passes again until the finish has little left to copy", () => {
+      const { state, pass } = wal(600, 1 / 3);
+      settle(pass, pass(), 32, 8);
+      // Passes of 600, 200, 67 and 23 frames; one pass after the first would have left 67.
+      expect(state.passes).toBe(4);
+      expect(state.log - state.checkpointed).toBe(8);
+    });
+
+    it("stops as soon as a pass copies no less than the one before", () => {
+      const { state, pass } = wal(300, 2);
+      settle(pass, pass(), 32, 8);
+      // 300, 600, then 1,200 frames: the writes outpace the passes.
+      expect(state.passes).toBe(3);
+    });
+
+    it("makes at most maxPasses more passes", () => {
+      const { state, pass } = wal(20_000, 0.9);
+      settle(pass, pass(), 32, 8);
+      expect(state.passes).toBe(9);
+    });
+
+    it("stops when the WAL started over", () => {
+      const { state, pass } = wal(5_000, 1 / 3);
+      const first = pass();
+      state.log = 10; // the auto-checkpoint backstop ran and a write started the WAL over
+      state.checkpointed = 0;
+      expect(settle(pass, first, 32, 8)).toEqual({ log: 10, checkpointed: 10 });
+      expect(state.passes).toBe(2);
+    });
   });
 
   // Nice values are per thread on Linux, read here from /proc. The search indexer keeps the

@@ -2,6 +2,35 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type SQLite from "better-sqlite3";
 
+/** What a checkpoint pass reports: frames in the WAL when it began, and how many are copied. */
+interface Progress {
+  log: number;
+  checkpointed: number;
+}
+
+/**
+ * Passes again while that copies less each time. A pass copies and syncs what was written
+ * during the pass before it, so as long as the worker copies faster than the event loop
+ * writes, each is shorter than the last, and so is what the main connection's finish (a
+ * copy and two syncs on the event loop) has left to do. Stops once a pass copied at most
+ * `settleFrames`, or no less than the one before (writes outpace it). Runs in the worker,
+ * as source text.
+ */
+export function settle(pass: () => Progress, first: Progress, settleFrames: number, maxPasses: number): Progress {
+  let last = first;
+  let lastCopied = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < maxPasses; i++) {
+    const next = pass();
+    // A smaller WAL started over (the auto-checkpoint backstop ran): nothing to settle.
+    if (next.log < last.log) return next;
+    const copied = next.checkpointed - last.checkpointed;
+    last = next;
+    if (copied <= settleFrames || copied >= lastCopied) break;
+    lastCopied = copied;
+  }
+  return last;
+}
+
 // Runs in a worker thread with its own connection. Plain CommonJS so it needs no build step.
 const source = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -13,14 +42,13 @@ try {
 const Database = require(workerData.module);
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 1000");
+const settle = ${settle.toString()};
+const pass = () => db.pragma("wal_checkpoint(PASSIVE)")[0];
 const timer = setInterval(() => {
   try {
-    let [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
-    if (log < workerData.finishFrames) return;
-    // Once more at once: the main connection's finish then copies and syncs only what was
-    // written during this short pass, not during the long one above.
-    [{ log, checkpointed }] = db.pragma("wal_checkpoint(PASSIVE)");
-    parentPort.postMessage({ log, checkpointed });
+    const first = pass();
+    if (first.log < workerData.finishFrames) return;
+    parentPort.postMessage(settle(pass, first, workerData.settleFrames, workerData.maxPasses));
   } catch {}
 }, workerData.intervalMs);
 parentPort.once("message", () => {
@@ -36,12 +64,14 @@ parentPort.once("message", () => {
  * of whichever send crossed the threshold, and stalls every socket for the duration.
  * PASSIVE never blocks the writer, but the WAL starts over only once a checkpoint has
  * copied all of it, which the worker rarely manages while writes keep coming. So once the
- * WAL is past `finishFrames` (64 MB) and the worker has left at most `finishBacklog` frames
- * behind, the main connection copies that remainder itself, between two event-loop tasks,
- * and its next write starts the WAL over. The copy takes a millisecond or two, but the sync
- * that ends it waits for the disk: 3 ms on a quiet host, up to 90 ms on a busy shared one
- * (docs/performance.md). SQLite's own auto-checkpoint (kept as a backstop) would copy
- * whatever piled up since the worker's last pass as well, which took 10-20 ms under load.
+ * WAL is past `finishFrames` (64 MB), the worker passes again until a pass copies little
+ * (`settle`), and the main connection then copies the remainder itself, between two
+ * event-loop tasks (if the worker left at most `finishBacklog` frames behind); its next
+ * write starts the WAL over. The copy takes a millisecond or two, but the syncs that go
+ * with it wait for the disk, longer the more was written since the worker's last pass: 3 ms
+ * on a quiet host, up to 90 ms on a busy shared one (docs/performance.md, items 20 and 29).
+ * SQLite's own auto-checkpoint (kept as a backstop) would copy whatever piled up since the
+ * worker's last pass as well, which took 10-20 ms under load.
  *
  * The worker's thread runs at `nice` 19, the lowest priority, so that its copying takes the
  * event loop's idle time instead of turns with it on a shared core: at 200 clients and 4,096
@@ -52,10 +82,13 @@ parentPort.once("message", () => {
 export function startCheckpointer(
   main: SQLite.Database,
   file: string,
-  { intervalMs = 250, finishFrames = 16_384, finishBacklog = 512, nice = 19 } = {},
+  { intervalMs = 250, finishFrames = 16_384, settleFrames = 32, maxPasses = 8, finishBacklog = 512, nice = 19 } = {},
 ) {
   const module = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(source, { eval: true, workerData: { file, module, intervalMs, finishFrames, nice } });
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { file, module, intervalMs, finishFrames, settleFrames, maxPasses, nice },
+  });
   worker.unref();
   worker.on("error", () => {});
   worker.on("message", ({ log, checkpointed }: { log: number; checkpointed: number }) => {
