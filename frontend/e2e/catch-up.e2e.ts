@@ -80,4 +80,42 @@ describe("catch-up after reconnect", () => {
     expect(await state(hal.page)).toEqual(expected);
     expect(await state(gus.page)).toEqual(expected);
   });
+
+  it("keeps a message that came in live when the conversation list was built before it", async () => {
+    // Hal reloads. The server builds his list at once, but it reaches his page only after
+    // Gus's next message has come in live (the client then fetches that conversation).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let built = () => {};
+    const listBuilt = new Promise<void>((resolve) => {
+      built = resolve;
+    });
+    await hal.page.route(
+      /\/api\/chat\/conversations$/,
+      async (route) => {
+        const response = await route.fetch();
+        built();
+        await held;
+        await route.fulfill({ response });
+      },
+      { times: 1 },
+    );
+    const listed = hal.page.waitForEvent("requestfinished", (r) => /\/api\/chat\/conversations$/.test(r.url()));
+    try {
+      await hal.page.goto("/chat");
+      await listBuilt;
+      const fetched = hal.page.waitForResponse(/\/api\/chat\/conversations\/[^/?]+$/);
+      await sendText(gus.page, "sent after the list was built");
+      await fetched;
+    } finally {
+      release(); // the route handles one request only: nothing to remove
+    }
+    await listed;
+    await hal.page.waitForTimeout(300);
+    const item = hal.page.getByTestId("conversation-item").filter({ hasText: "Gus" });
+    await visible(item.filter({ hasText: "sent after the list was built" }), 2_000);
+    expect(await item.count()).toBe(1);
+  });
 });

@@ -57,6 +57,27 @@ function withUnread(c: Conversation, meId: string | undefined): Conversation {
   return unreadCount === c.unreadCount ? c : { ...c, unreadCount };
 }
 
+/** My own message is read by me: my read position moves with it. */
+function readOwn(members: Conversation["members"], message: Message): Conversation["members"] {
+  if (message.senderId !== state.me?.id) return members;
+  return members.map((m) =>
+    m.user.id === message.senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, message.seq) } : m,
+  );
+}
+
+/**
+ * A list can be built by the server before a message that has already reached this client
+ * live (or with its conversation): the newer last message is kept, so a late list never
+ * rolls a conversation's preview and unread count back.
+ */
+function keepNewerLast(c: Conversation): Conversation {
+  let newest = c.lastMessage;
+  for (const m of [state.conversations[c.id]?.lastMessage, state.threads[c.id]?.messages.at(-1)])
+    if (m && m.seq > (newest?.seq ?? 0)) newest = m;
+  if (!newest || newest === c.lastMessage) return c;
+  return { ...c, lastMessage: newest, lastSeq: Math.max(c.lastSeq, newest.seq), members: readOwn(c.members, newest) };
+}
+
 function seedPresence(conversations: Conversation[]) {
   const presence = { ...state.presence };
   for (const c of conversations)
@@ -82,7 +103,7 @@ export const actions = {
 
   setConversations(list: Conversation[]) {
     const conversations: Record<string, Conversation> = {};
-    for (const c of list) conversations[c.id] = withUnread(c, state.me?.id);
+    for (const c of list) conversations[c.id] = withUnread(keepNewerLast(c), state.me?.id);
     const presence = seedPresence(list);
     for (const c of list)
       for (const m of c.members)
@@ -122,11 +143,6 @@ export const actions = {
     const conv = state.conversations[conversationId];
     const newest = incoming.reduce<Message | null>((a, m) => (!a || m.seq > a.seq ? m : a), null);
     if (conv && newest && newest.seq >= (conv.lastMessage?.seq ?? 0)) {
-      let members = conv.members;
-      if (newest.senderId === state.me?.id)
-        members = members.map((m) =>
-          m.user.id === newest.senderId ? { ...m, lastReadSeq: Math.max(m.lastReadSeq, newest.seq) } : m,
-        );
       const mentionsMe = incoming.filter(
         (m) => m.seq > conv.lastSeq && m.senderId !== state.me?.id && m.mentions?.includes(state.me?.id ?? ""),
       ).length;
@@ -134,7 +150,7 @@ export const actions = {
         ...conv,
         lastMessage: newest,
         lastSeq: Math.max(conv.lastSeq, newest.seq),
-        members,
+        members: readOwn(conv.members, newest),
         mentionCount: (conv.mentionCount ?? 0) + mentionsMe,
       });
     }
