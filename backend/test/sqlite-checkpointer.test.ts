@@ -30,14 +30,17 @@ describe("sqlite checkpointer", () => {
     });
     const insert = db.prepare("INSERT INTO t VALUES (randomblob(3000))");
     const walFrames = () => (db.pragma("wal_checkpoint(NOOP)") as Array<{ log: number }>)[0]?.log ?? -1;
-    let largest = 0;
     let written = 0;
+    let startedOver = 0;
     try {
       const until = Date.now() + 1_500;
+      let frames = 0;
       while (Date.now() < until) {
-        insert.run(); // about one WAL frame per row
+        insert.run();
         written++;
-        largest = Math.max(largest, walFrames());
+        const now = walFrames();
+        if (now < frames) startedOver++;
+        frames = now;
         await new Promise((r) => setImmediate(r));
       }
     } finally {
@@ -45,7 +48,9 @@ describe("sqlite checkpointer", () => {
       db.close();
     }
     expect(written).toBeGreaterThan(2_000);
-    expect(largest).toBeLessThan(written / 2);
+    // How far the WAL gets between two restarts depends on how fast this disk syncs (each
+    // checkpoint pass ends with one); that it keeps starting over does not.
+    expect(startedOver).toBeGreaterThanOrEqual(3);
   });
 
   // settle() decides how many passes the worker makes. A real WAL cannot be made to take
@@ -54,36 +59,46 @@ describe("sqlite checkpointer", () => {
   // those; what the event loop writes meanwhile (a share of what the pass copied, as both
   // take time in proportion) lands after them, for the next pass.
   const wal = (frames: number, writesPerCopied: number) => {
-    const state = { log: frames, checkpointed: 0, passes: 0 };
+    const state = { log: frames, checkpointed: 0, passes: 0, copied: 0 };
     const pass = () => {
       state.passes++;
       const progress = { log: state.log, checkpointed: state.log };
-      state.log += Math.ceil((progress.log - state.checkpointed) * writesPerCopied);
+      state.copied = progress.log - state.checkpointed;
+      state.log += Math.ceil(state.copied * writesPerCopied);
       state.checkpointed = progress.checkpointed;
       return progress;
     };
-    return { state, pass };
+    /** The first pass, and settle() after it, as the worker runs them. */
+    const run = (settleFrames = 32, maxPasses = 8) => {
+      const first = pass();
+      return settle(pass, first, state.copied, settleFrames, maxPasses);
+    };
+    return { state, pass, run };
   };
 
   describe("settling before the finish", () => {
     it("passes again until the finish has little left to copy", () => {
-      const { state, pass } = wal(600, 1 / 3);
-      settle(pass, pass(), 32, 8);
+      const { state, run } = wal(600, 1 / 3);
+      run();
       // Passes of 600, 200, 67 and 23 frames; one pass after the first would have left 67.
       expect(state.passes).toBe(4);
       expect(state.log - state.checkpointed).toBe(8);
     });
 
-    it("stops as soon as a pass copies no less than the one before", () => {
-      const { state, pass } = wal(300, 2);
-      settle(pass, pass(), 32, 8);
-      // 300, 600, then 1,200 frames: the writes outpace the passes.
-      expect(state.passes).toBe(3);
+    it("stops as soon as a pass copies more than half as much as the one before", () => {
+      const outpaced = wal(300, 2);
+      outpaced.run();
+      // 300, then 600 frames: the writes outpace the passes.
+      expect(outpaced.state.passes).toBe(2);
+      const keptUp = wal(1_000, 0.7);
+      keptUp.run();
+      // 1,000, then 700 frames: another pass would gain too little to be worth the WAL's growth.
+      expect(keptUp.state.passes).toBe(2);
     });
 
     it("makes at most maxPasses more passes", () => {
-      const { state, pass } = wal(20_000, 0.9);
-      settle(pass, pass(), 32, 8);
+      const { state, run } = wal(100_000_000, 0.4);
+      run();
       expect(state.passes).toBe(9);
     });
 
@@ -92,7 +107,7 @@ describe("sqlite checkpointer", () => {
       const first = pass();
       state.log = 10; // the auto-checkpoint backstop ran and a write started the WAL over
       state.checkpointed = 0;
-      expect(settle(pass, first, 32, 8)).toEqual({ log: 10, checkpointed: 10 });
+      expect(settle(pass, first, 5_000, 32, 8)).toEqual({ log: 10, checkpointed: 10 });
       expect(state.passes).toBe(2);
     });
   });

@@ -9,23 +9,30 @@ interface Progress {
 }
 
 /**
- * Passes again while that copies less each time. A pass copies and syncs what was written
- * during the pass before it, so as long as the worker copies faster than the event loop
- * writes, each is shorter than the last, and so is what the main connection's finish (a
- * copy and two syncs on the event loop) has left to do. Stops once a pass copied at most
- * `settleFrames`, or no less than the one before (writes outpace it). Runs in the worker,
- * as source text.
+ * Passes again while that pays. A pass copies and syncs what was written during the pass
+ * before it, so while the worker copies much faster than the event loop writes, each pass
+ * is a fraction of the last, and so is what the main connection's finish (a copy and two
+ * syncs on the event loop) has left to do. Stops once a pass copied at most `settleFrames`,
+ * or more than half as much as the one before (`firstCopied` for the first): the writes then
+ * keep pace, and more passes would only let the WAL grow before it can start over. Runs in
+ * the worker, as source text.
  */
-export function settle(pass: () => Progress, first: Progress, settleFrames: number, maxPasses: number): Progress {
+export function settle(
+  pass: () => Progress,
+  first: Progress,
+  firstCopied: number,
+  settleFrames: number,
+  maxPasses: number,
+): Progress {
   let last = first;
-  let lastCopied = Number.POSITIVE_INFINITY;
+  let lastCopied = firstCopied;
   for (let i = 0; i < maxPasses; i++) {
     const next = pass();
     // A smaller WAL started over (the auto-checkpoint backstop ran): nothing to settle.
     if (next.log < last.log) return next;
     const copied = next.checkpointed - last.checkpointed;
     last = next;
-    if (copied <= settleFrames || copied >= lastCopied) break;
+    if (copied <= settleFrames || copied > lastCopied / 2) break;
     lastCopied = copied;
   }
   return last;
@@ -44,11 +51,16 @@ const db = new Database(workerData.file);
 db.pragma("busy_timeout = 1000");
 const settle = ${settle.toString()};
 const pass = () => db.pragma("wal_checkpoint(PASSIVE)")[0];
+let previous = { log: 0, checkpointed: 0 };
 const timer = setInterval(() => {
   try {
     const first = pass();
+    // Counted from where the last pass ended, or from the start of a WAL that started over.
+    const copied = first.checkpointed - (first.log < previous.log ? 0 : previous.checkpointed);
+    previous = first;
     if (first.log < workerData.finishFrames) return;
-    parentPort.postMessage(settle(pass, first, workerData.settleFrames, workerData.maxPasses));
+    previous = settle(pass, first, copied, workerData.settleFrames, workerData.maxPasses);
+    parentPort.postMessage(previous);
   } catch {}
 }, workerData.intervalMs);
 parentPort.once("message", () => {
