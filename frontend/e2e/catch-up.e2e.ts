@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  deferred,
   hidden,
   messageAction,
   messages,
@@ -84,20 +85,14 @@ describe("catch-up after reconnect", () => {
   it("keeps a message that came in live when the conversation list was built before it", async () => {
     // Hal reloads. The server builds his list at once, but it reaches his page only after
     // Gus's next message has come in live (the client then fetches that conversation).
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let built = () => {};
-    const listBuilt = new Promise<void>((resolve) => {
-      built = resolve;
-    });
+    const held = deferred();
+    const listBuilt = deferred();
     await hal.page.route(
       /\/api\/chat\/conversations$/,
       async (route) => {
         const response = await route.fetch();
-        built();
-        await held;
+        listBuilt.resolve();
+        await held.promise;
         await route.fulfill({ response });
       },
       { times: 1 },
@@ -105,12 +100,12 @@ describe("catch-up after reconnect", () => {
     const listed = hal.page.waitForEvent("requestfinished", (r) => /\/api\/chat\/conversations$/.test(r.url()));
     try {
       await hal.page.goto("/chat");
-      await listBuilt;
+      await listBuilt.promise;
       const fetched = hal.page.waitForResponse(/\/api\/chat\/conversations\/[^/?]+$/);
       await sendText(gus.page, "sent after the list was built");
       await fetched;
     } finally {
-      release(); // the route handles one request only: nothing to remove
+      held.resolve(); // the route handles one request only: nothing to remove
     }
     await listed;
     await hal.page.waitForTimeout(300);

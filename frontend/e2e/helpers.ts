@@ -124,3 +124,12 @@ export async function messageAction(row: Locator, item: string) {
   await row.getByRole("button", { name: "Message actions" }).click();
   await row.page().getByRole("menuitem", { name: item, exact: true }).click();
 }
+
+/** A promise and what settles it: holds a routed request until the test lets it go. */
+export function deferred() {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   baseUrl,
+  deferred,
   hidden,
   messages,
   openConversation,
@@ -91,27 +92,21 @@ describe("desktop notifications", () => {
     await setMuted(true);
     // The list is held back after the reload: the message arrives while the client does not
     // know the conversation yet, and must still be judged as muted.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let asked = () => {};
+    const held = deferred();
     // The client asks for the list once its socket is connected: then live messages reach it.
-    const connected = new Promise<void>((resolve) => {
-      asked = resolve;
-    });
+    const connected = deferred();
     await ben.page.route(
       /\/api\/chat\/conversations$/,
       async (route) => {
-        asked();
-        await held;
+        connected.resolve();
+        await held.promise;
         await route.continue();
       },
       { times: 1 },
     );
     try {
       await ben.page.goto("/chat");
-      await connected;
+      await connected.promise;
       await setHidden(true);
       const fetched = ben.page.waitForResponse(/\/api\/chat\/conversations\/[^/?]+$/);
       await sendText(ann.page, "Muted, so no notification");
@@ -119,7 +114,7 @@ describe("desktop notifications", () => {
       await ben.page.waitForTimeout(300);
       expect(await shown()).toEqual([]);
     } finally {
-      release(); // the route handles one request only: nothing to remove
+      held.resolve(); // the route handles one request only: nothing to remove
     }
     await visible(ben.page.getByTestId("conversation-item").filter({ hasText: "Muted, so no notification" }));
     expect(await shown()).toEqual([]);
