@@ -68,7 +68,9 @@ async function searchRate(runStep) {
   const bisections = opts.sweep ? 3 : 1;
   let lo = null;
   let hi = null;
-  let rate = 1000;
+  // From 2,000: a start lower than any machine's maximum here but not far below it keeps the
+  // default run under two minutes on the fastest machines as well.
+  let rate = 2000;
   while (hi === null && rate <= 100_000) {
     const s = await runStep(rate);
     if (s.pass) {
@@ -103,7 +105,10 @@ async function otherCpu(server, ms) {
 }
 
 let quietBudgetMs = opts.smoke ? 0 : opts.sweep ? 300_000 : 20_000;
+/** Other tenants' CPU in the last step of either side: a quiet step needs no fresh look. */
+let lastOtherCpu = Number.POSITIVE_INFINITY;
 async function waitForQuiet(server) {
+  if (lastOtherCpu < NOISY_CPU) return;
   while (quietBudgetMs > 0) {
     const t = Date.now();
     const other = await otherCpu(server, 500);
@@ -225,9 +230,12 @@ async function measureSide(side, server, world) {
   // A step waits a little for other tenants to quiet down, and one that misses only narrowly,
   // on a busy machine, or while the load generator itself stalled past the latency limit
   // (its clock then cannot tell the server's delay from its own) is run again (twice with
-  // --sweep) before it counts.
-  const worthAnotherTry = (s) =>
-    s.latency.p99 < 2 * P99_LIMIT_MS || s.otherCpu > NOISY_CPU || s.loadgenStallMaxMs >= P99_LIMIT_MS;
+  // --sweep) before it counts. A stall adds at most twice its length to a delivery (the
+  // sends it held back reach the server at once; what arrived meanwhile is read late), so a
+  // p99 beyond that plus the limit is the server's own and is not measured again.
+  const blamesLoadgen = (s) =>
+    s.loadgenStallMaxMs >= P99_LIMIT_MS && s.latency.p99 < 2 * s.loadgenStallMaxMs + P99_LIMIT_MS;
+  const worthAnotherTry = (s) => s.latency.p99 < 2 * P99_LIMIT_MS || s.otherCpu > NOISY_CPU || blamesLoadgen(s);
   const runStep = (wl) => async (rate) => {
     let s;
     for (let attempt = 1; attempt <= (opts.sweep ? 3 : 2); attempt++) {
@@ -236,6 +244,7 @@ async function measureSide(side, server, world) {
         await waitForQuiet(server);
         return wl.run(rate, opts.stepSeconds);
       });
+      lastOtherCpu = s.otherCpu;
       s.pass = passes(s);
       s.attempt = attempt;
       steps.push(s);
