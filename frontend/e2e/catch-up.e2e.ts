@@ -82,9 +82,10 @@ describe("catch-up after reconnect", () => {
     expect(await state(gus.page)).toEqual(expected);
   });
 
-  it("keeps a message that came in live when the conversation list was built before it", async () => {
+  it("keeps a message and its mention that came in live when the conversation list was built before it", async () => {
     // Hal reloads. The server builds his list at once, but it reaches his page only after
-    // Gus's next message has come in live (the client then fetches that conversation).
+    // Gus's next message, which mentions him, has come in live (the client then fetches
+    // that conversation).
     const held = deferred();
     const listBuilt = deferred();
     await hal.page.route(
@@ -102,7 +103,7 @@ describe("catch-up after reconnect", () => {
       await hal.page.goto("/chat");
       await listBuilt.promise;
       const fetched = hal.page.waitForResponse(/\/api\/chat\/conversations\/[^/?]+$/);
-      await sendText(gus.page, "sent after the list was built");
+      await sendText(gus.page, `@${hal.username} sent after the list was built`);
       await fetched;
     } finally {
       held.resolve(); // the route handles one request only: nothing to remove
@@ -112,5 +113,8 @@ describe("catch-up after reconnect", () => {
     const item = hal.page.getByTestId("conversation-item").filter({ hasText: "Gus" });
     await visible(item.filter({ hasText: "sent after the list was built" }), 2_000);
     expect(await item.count()).toBe(1);
+    const mention = item.getByTestId("mention-badge");
+    await visible(mention, 2_000);
+    expect(await mention.getAttribute("data-count")).toBe("1");
   });
 });

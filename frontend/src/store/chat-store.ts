@@ -65,17 +65,49 @@ function readOwn(members: Conversation["members"], message: Message): Conversati
   );
 }
 
+/** Mentions of me left unread once my read position is `seq`: the loaded thread tells which. */
+function unreadMentions(conv: Conversation, seq: number): Conversation["mentionCount"] {
+  const me = state.me?.id;
+  if (!me || !conv.mentionCount) return conv.mentionCount;
+  if (seq >= conv.lastSeq) return 0;
+  const left = (state.threads[conv.id]?.messages ?? []).filter((m) => m.seq > seq && m.mentions?.includes(me));
+  return Math.min(conv.mentionCount, left.length);
+}
+
 /**
- * A list can be built by the server before a message that has already reached this client
- * live (or with its conversation): the newer last message is kept, so a late list never
- * rolls a conversation's preview and unread count back.
+ * A list can be built by the server before messages or read receipts that have already
+ * reached this client live: they are kept, so a late list never rolls a conversation's
+ * preview, unread count, mention count or read positions back.
  */
-function keepNewerLast(c: Conversation): Conversation {
-  let newest = c.lastMessage;
-  for (const m of [state.conversations[c.id]?.lastMessage, state.threads[c.id]?.messages.at(-1)])
-    if (m && m.seq > (newest?.seq ?? 0)) newest = m;
-  if (!newest || newest === c.lastMessage) return c;
-  return { ...c, lastMessage: newest, lastSeq: Math.max(c.lastSeq, newest.seq), members: readOwn(c.members, newest) };
+function keepNewer(c: Conversation): Conversation {
+  const before = state.conversations[c.id];
+  const me = state.me?.id;
+  const newer = new Map<string, Message>();
+  for (const m of [...(state.threads[c.id]?.messages ?? []), before?.lastMessage])
+    if (m && m.seq > c.lastSeq) newer.set(m.id, m);
+  let next = c;
+  if (newer.size > 0) {
+    const list = [...newer.values()];
+    const newest = list.reduce((a, m) => (m.seq > a.seq ? m : a));
+    const mentionsMe = list.filter((m) => me && m.senderId !== me && m.mentions?.includes(me)).length;
+    next = {
+      ...c,
+      lastMessage: newest,
+      lastSeq: newest.seq,
+      members: readOwn(c.members, newest),
+      mentionCount: (c.mentionCount ?? 0) + mentionsMe,
+    };
+  }
+  if (!before) return next;
+  const seen = new Map(before.members.map((m) => [m.user.id, m.lastReadSeq]));
+  const listed = c.members.find((m) => m.user.id === me)?.lastReadSeq ?? 0;
+  const members = next.members.map((m) => {
+    const read = seen.get(m.user.id) ?? 0;
+    return read > m.lastReadSeq ? { ...m, lastReadSeq: read } : m;
+  });
+  next = { ...next, members };
+  const mine = members.find((m) => m.user.id === me)?.lastReadSeq ?? 0;
+  return mine > listed ? { ...next, mentionCount: unreadMentions(next, mine) } : next;
 }
 
 function seedPresence(conversations: Conversation[]) {
@@ -103,7 +135,7 @@ export const actions = {
 
   setConversations(list: Conversation[]) {
     const conversations: Record<string, Conversation> = {};
-    for (const c of list) conversations[c.id] = withUnread(keepNewerLast(c), state.me?.id);
+    for (const c of list) conversations[c.id] = withUnread(keepNewer(c), state.me?.id);
     const presence = seedPresence(list);
     for (const c of list)
       for (const m of c.members)
@@ -177,14 +209,7 @@ export const actions = {
     const members = conv.members.map((m) =>
       m.user.id === userId && seq > m.lastReadSeq ? { ...m, lastReadSeq: seq } : m,
     );
-    let mentionCount = conv.mentionCount;
-    if (userId === state.me?.id && mentionCount) {
-      // Mentions at or below the new read position are read; the loaded thread tells how many remain.
-      const unreadMentions = (state.threads[conversationId]?.messages ?? []).filter(
-        (m) => m.seq > seq && m.mentions?.includes(userId),
-      ).length;
-      mentionCount = seq >= conv.lastSeq ? 0 : Math.min(mentionCount, unreadMentions);
-    }
+    const mentionCount = userId === state.me?.id ? unreadMentions(conv, seq) : conv.mentionCount;
     actions.upsertConversation({ ...conv, members, mentionCount });
   },
 
