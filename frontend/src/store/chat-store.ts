@@ -65,6 +65,12 @@ function readOwn(members: Conversation["members"], message: Message): Conversati
   );
 }
 
+/** Someone else's message that mentions me: it counts toward the mention badge. */
+function mentionsMe(m: Message): boolean {
+  const me = state.me?.id;
+  return !!me && m.senderId !== me && !!m.mentions?.includes(me);
+}
+
 /** Mentions of me left unread once my read position is `seq`: the loaded thread tells which. */
 function unreadMentions(conv: Conversation, seq: number): Conversation["mentionCount"] {
   const me = state.me?.id;
@@ -89,13 +95,12 @@ function keepNewer(c: Conversation): Conversation {
   if (newer.size > 0) {
     const list = [...newer.values()];
     const newest = list.reduce((a, m) => (m.seq > a.seq ? m : a));
-    const mentionsMe = list.filter((m) => me && m.senderId !== me && m.mentions?.includes(me)).length;
     next = {
       ...c,
       lastMessage: newest,
       lastSeq: newest.seq,
       members: readOwn(c.members, newest),
-      mentionCount: (c.mentionCount ?? 0) + mentionsMe,
+      mentionCount: (c.mentionCount ?? 0) + list.filter(mentionsMe).length,
     };
   }
   if (!before) return next;
@@ -175,15 +180,13 @@ export const actions = {
     const conv = state.conversations[conversationId];
     const newest = incoming.reduce<Message | null>((a, m) => (!a || m.seq > a.seq ? m : a), null);
     if (conv && newest && newest.seq >= (conv.lastMessage?.seq ?? 0)) {
-      const mentionsMe = incoming.filter(
-        (m) => m.seq > conv.lastSeq && m.senderId !== state.me?.id && m.mentions?.includes(state.me?.id ?? ""),
-      ).length;
+      const newMentions = incoming.filter((m) => m.seq > conv.lastSeq && mentionsMe(m)).length;
       actions.upsertConversation({
         ...conv,
         lastMessage: newest,
         lastSeq: Math.max(conv.lastSeq, newest.seq),
         members: readOwn(conv.members, newest),
-        mentionCount: (conv.mentionCount ?? 0) + mentionsMe,
+        mentionCount: (conv.mentionCount ?? 0) + newMentions,
       });
     }
   },
