@@ -15,3 +15,8 @@ import { setFlagsFromString } from "node:v8";
  * setting it here, before the first pretenuring decision, is enough.
  */
 setFlagsFromString("--no-allocation-site-pretenuring");
+
+// `--single-threaded-gc` belongs here too, but V8 fixes its collector's threads at start-up
+// (set from here, the process aborted in its first major collection), so `npm start`, the
+// Dockerfile and the benchmark pass it on the command line instead (docs/performance.md,
+// item 31).

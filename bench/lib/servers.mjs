@@ -95,6 +95,8 @@ export async function startServer(kind, opts) {
     script = path.join(root, "bench/baseline-server.mjs");
   } else {
     script = path.resolve(opts.appEntry ?? path.join(root, "backend/dist/main.js"));
+    // As `npm start` and the Dockerfile run it (docs/performance.md, item 31).
+    nodeArgs.push("--single-threaded-gc");
     if (!existsSync(script)) throw new Error("backend is not built: run npm run build -w protocol -w backend");
     const dataDir = mkdtempSync(path.join(tmpdir(), "chat-bench-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -50,13 +50,13 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`server did not become healthy:\n${output()}`);
 }
 
-/** Starts the built server (node backend/dist/main.js) on a free port with a fresh data dir, and one Chromium. */
+/** Starts the built server as `npm start` runs it, on a free port with a fresh data dir, and one Chromium. */
 export default async function setup(project: TestProject) {
   const root = path.resolve(import.meta.dirname, "../..");
   const dataDir = mkdtempSync(path.join(tmpdir(), "chat-e2e-"));
   const port = await freePort();
   let log = "";
-  const child = spawn(process.execPath, ["backend/dist/main.js"], {
+  const child = spawn(process.execPath, ["--single-threaded-gc", "backend/dist/main.js"], {
     cwd: root,
     env: {
       ...process.env,
