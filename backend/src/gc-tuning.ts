@@ -16,7 +16,7 @@ import { setFlagsFromString } from "node:v8";
  */
 setFlagsFromString("--no-allocation-site-pretenuring");
 
-// `--single-threaded-gc` belongs here too, but V8 fixes its collector's threads at start-up
-// (set from here, the process aborted in its first major collection), so `npm start`, the
-// Dockerfile and the benchmark pass it on the command line instead (docs/performance.md,
-// item 31).
+// `--single-threaded-gc` belongs here too, but V8 fixes its collector's threads at start-up:
+// with the flags it implies (no concurrent or parallel marking, scavenging or sweeping) set
+// before the server loaded, the process aborted in its first major collection. So `npm start`,
+// the Dockerfile and the benchmark pass it on the command line (docs/performance.md, item 31).
