@@ -16,7 +16,7 @@ import { type ClusterStorage, createClusterStorage, type NodeProcess, startNode 
 import { createGroup, openDirect } from "./helpers/factories.js";
 
 // Two real server processes on one fresh PostgreSQL database and the real Redis (own key
-// prefix per run), exactly as `node backend/dist/main.js` would run behind a load balancer.
+// prefix per run), exactly as `npm start` would run them behind a load balancer.
 const PRESENCE_TTL_MS = 1_500;
 const PER_USERNAME_LIMIT = 5;
 const runCluster = (process.env.TEST_DIALECTS ?? "sqlite,postgres").includes("postgres");

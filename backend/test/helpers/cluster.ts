@@ -65,9 +65,9 @@ export async function createClusterStorage(): Promise<ClusterStorage> {
   };
 }
 
-/** Spawns `node --import tsx backend/src/main.ts` and resolves once it logs its port. */
+/** Spawns `backend/src/main.ts` with `npm start`'s node flags and resolves once it logs its port. */
 export function startNode(name: string, env: Record<string, string>, timeoutMs = 30_000): Promise<NodeProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "backend/src/main.ts"], {
+  const child = spawn(process.execPath, ["--single-threaded-gc", "--import", "tsx", "backend/src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
