@@ -91,4 +91,10 @@ describe("a conversation list built before what came in live", () => {
     expect(conv().unreadCount).toBe(0);
     expect(conv().mentionCount).toBe(0);
   });
+
+  it("leaves my own message that mentions me out of the mentions still unread", () => {
+    actions.addMessages("c1", [message(2, "ann", ["ben"]), message(3, "ben", ["ben"])]);
+    actions.setRead("c1", "ben", 2);
+    expect(conv().mentionCount).toBe(0);
+  });
 });

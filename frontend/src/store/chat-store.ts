@@ -73,10 +73,9 @@ function mentionsMe(m: Message): boolean {
 
 /** Mentions of me left unread once my read position is `seq`: the loaded thread tells which. */
 function unreadMentions(conv: Conversation, seq: number): Conversation["mentionCount"] {
-  const me = state.me?.id;
-  if (!me || !conv.mentionCount) return conv.mentionCount;
+  if (!state.me || !conv.mentionCount) return conv.mentionCount;
   if (seq >= conv.lastSeq) return 0;
-  const left = (state.threads[conv.id]?.messages ?? []).filter((m) => m.seq > seq && m.mentions?.includes(me));
+  const left = (state.threads[conv.id]?.messages ?? []).filter((m) => m.seq > seq && mentionsMe(m));
   return Math.min(conv.mentionCount, left.length);
 }
 
