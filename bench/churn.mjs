@@ -57,20 +57,19 @@ async function phase(server, storm) {
   await sleep(1000);
   const cpuPerAnswer = (server.stats().cpu - calibration.cpu) / Math.max(1, answers - calibration.answers);
   worst = 0;
-  const cpu0 = server.stats().cpu;
-  const answers0 = answers;
+  // The server's CPU seconds so far, less the pinger's share.
+  const stormCpu = () => server.stats().cpu - answers * cpuPerAnswer;
+  const cpu0 = stormCpu();
   const t0 = performance.now();
   await storm();
-  // Quiet: under 10% of a core over 300 ms, the pinger's share aside. The work a storm leaves
-  // queued is its cost too.
+  // Quiet: under 10% of a core over 300 ms. The work a storm leaves queued is its cost too.
   for (;;) {
-    const c = server.stats().cpu;
-    const a = answers;
+    const c = stormCpu();
     await sleep(300);
-    if (server.stats().cpu - c - (answers - a) * cpuPerAnswer < 0.03) break;
+    if (stormCpu() - c < 0.03) break;
   }
   const wallMs = performance.now() - t0 - 300;
-  const cpu = server.stats().cpu - cpu0 - (answers - answers0) * cpuPerAnswer;
+  const cpu = stormCpu() - cpu0;
   done = true;
   await pinger;
   return {
